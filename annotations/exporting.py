@@ -1,0 +1,172 @@
+"""Export formats: JSON, JSONL and CSV, each defined once and streamed.
+
+The command, the staff download and the admin actions all call `stream`.
+Articles are read in keyset-paged chunks and their claims fetched per chunk,
+so memory stays flat however many claims there are.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timezone
+
+from django.db.models import QuerySet
+
+from .models import Article, Claim
+
+SCHEMA_VERSION = 1
+OFFSET_UNIT = "unicode_code_point"
+FORMATS = {
+    "json": "application/json",
+    "jsonl": "application/x-ndjson",
+    "csv": "text/csv",
+}
+CHUNK = 500
+
+ARTICLE_FIELDS = ("id", "external_id", "title", "language", "text", "text_sha256", "url", "outlet", "published_at")
+CLAIM_FIELDS = (
+    "id", "article_id", "start", "end", "quote", "claim_type_id", "check_worthiness_id",
+    "verification_status_id", "attribution_id", "source__name", "source__kind", "source_start",
+    "source_end", "evidence", "note", "annotator__username", "created_at", "updated_at",
+)
+CSV_COLUMNS = (
+    "article_external_id", "language", "text_sha256", "offset_unit", "claim_id", "start", "end",
+    "quote", "claim_type", "check_worthiness", "verification_status", "attribution",
+    "source_name", "source_kind", "source_start", "source_end", "evidence", "note", "annotator",
+)
+# A cell starting with one of these is run as a formula by spreadsheets.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _claim(row: dict) -> dict:
+    source = None
+    if row["source__name"] is not None:
+        source = {
+            "name": row["source__name"],
+            "kind": row["source__kind"],
+            "start": row["source_start"],
+            "end": row["source_end"],
+        }
+    return {
+        "id": row["id"],
+        "start": row["start"],
+        "end": row["end"],
+        "quote": row["quote"],
+        "claim_type": row["claim_type_id"],
+        "check_worthiness": row["check_worthiness_id"],
+        "verification_status": row["verification_status_id"],
+        "attribution": row["attribution_id"],
+        "source": source,
+        "evidence": row["evidence"] or [],
+        "note": row["note"],
+        "annotator": row["annotator__username"],
+        "created_at": row["created_at"].isoformat(),
+        "updated_at": row["updated_at"].isoformat(),
+    }
+
+
+def _article(row: dict, claims: list[dict]) -> dict:
+    return {
+        "external_id": row["external_id"],
+        "title": row["title"],
+        "language": row["language"],
+        "text": row["text"],
+        "text_sha256": row["text_sha256"],
+        "url": row["url"],
+        "outlet": row["outlet"],
+        "published_at": row["published_at"].isoformat() if row["published_at"] else None,
+        "claims": claims,
+    }
+
+
+def iter_articles(articles: QuerySet, claims: QuerySet) -> Iterator[dict]:
+    """Each article in the export shape with its claims, in primary-key order, chunk by chunk."""
+    last = 0
+    articles = articles.order_by("pk").values(*ARTICLE_FIELDS)
+    while True:
+        chunk = list(articles.filter(pk__gt=last)[:CHUNK])
+        if not chunk:
+            return
+        last = chunk[-1]["id"]
+        by_article: dict[int, list[dict]] = {row["id"]: [] for row in chunk}
+        rows = claims.filter(article_id__in=by_article).order_by("article_id", "start", "end", "pk")
+        for row in rows.values(*CLAIM_FIELDS):
+            by_article[row["article_id"]].append(_claim(row))
+        for row in chunk:
+            yield _article(row, by_article[row["id"]])
+
+
+def _dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def iter_json(articles: Iterable[dict]) -> Iterator[str]:
+    header = {
+        "schema_version": SCHEMA_VERSION,
+        "offset_unit": OFFSET_UNIT,
+        "exported_at": datetime.now(timezone.utc).isoformat(),
+    }
+    yield _dumps(header)[:-1] + ', "articles": [\n'
+    separator = ""
+    for article in articles:
+        yield separator + _dumps(article)
+        separator = ",\n"
+    yield "\n]}\n"
+
+
+def iter_jsonl(articles: Iterable[dict]) -> Iterator[str]:
+    for article in articles:
+        # Each line stands alone, so each states its unit.
+        yield _dumps({"schema_version": SCHEMA_VERSION, "offset_unit": OFFSET_UNIT, **article}) + "\n"
+
+
+def formula_safe(value: object) -> object:
+    """Prefix an apostrophe to text a spreadsheet would run as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+class _Line:
+    """A file-like object whose write returns the line, for csv.writer."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def iter_csv(articles: Iterable[dict]) -> Iterator[str]:
+    writer = csv.writer(_Line())
+    yield writer.writerow(CSV_COLUMNS)
+    for article in articles:
+        lead = [article["external_id"], article["language"], article["text_sha256"], OFFSET_UNIT]
+        if not article["claims"]:
+            # Articles without claims are listed too, with empty claim columns.
+            yield writer.writerow([formula_safe(v) for v in lead] + [""] * (len(CSV_COLUMNS) - len(lead)))
+        for claim in article["claims"]:
+            source = claim["source"] or {}
+            cells = lead + [
+                claim["id"], claim["start"], claim["end"], claim["quote"], claim["claim_type"],
+                claim["check_worthiness"], claim["verification_status"], claim["attribution"],
+                source.get("name", ""), source.get("kind", ""), source.get("start", ""),
+                source.get("end", ""), " ".join(claim["evidence"]), claim["note"], claim["annotator"],
+            ]
+            yield writer.writerow([formula_safe(cell) for cell in cells])
+
+
+WRITERS = {"json": iter_json, "jsonl": iter_jsonl, "csv": iter_csv}
+
+
+def stream(
+    fmt: str,
+    *,
+    articles: QuerySet | None = None,
+    claims: QuerySet | None = None,
+) -> Iterator[str]:
+    """The chosen format's text, chunk by chunk."""
+    if fmt not in WRITERS:
+        raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(WRITERS)}")
+    articles = Article.objects.all() if articles is None else articles
+    claims = Claim.objects.all() if claims is None else claims
+    return WRITERS[fmt](iter_articles(articles, claims))

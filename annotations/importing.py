@@ -1,0 +1,370 @@
+"""Article import: one reader per file format, validation of everything, then one write.
+
+Used by `manage.py import_articles` and by the admin's upload, so both refuse
+the same inputs with the same reasons. Nothing is written unless every input
+is valid.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from simple_history.utils import bulk_create_with_history
+
+from . import text as textlib
+from .models import Article, Project
+
+FORMATS = (".txt", ".csv", ".json", ".jsonl")
+FIELDS = ("external_id", "title", "text", "language", "url", "published_at", "outlet")
+_url_validator = URLValidator(schemes=["http", "https"])
+
+
+class ImportRefused(Exception):
+    """One input that cannot be imported, named by file, row and reason."""
+
+    def __init__(self, file: str, reason: str, row: int | None = None):
+        super().__init__(reason)
+        self.file, self.reason, self.row = file, reason, row
+
+    def __str__(self) -> str:
+        where = f"{self.file}, row {self.row}" if self.row is not None else self.file
+        return f"{where}: {self.reason}"
+
+
+@dataclass
+class ArticleInput:
+    external_id: str
+    text: str
+    language: str
+    file: str
+    row: int | None = None
+    title: str = ""
+    url: str = ""
+    outlet: str = ""
+    published_at: date | None = None
+    file_sha256: str = ""
+    encoding: str = ""
+    had_bom: bool = False
+    line_endings: str = ""
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}, row {self.row}" if self.row is not None else self.file
+
+
+@dataclass
+class ImportPlan:
+    project_name: str
+    new: list[ArticleInput] = field(default_factory=list)
+    duplicates: list[tuple[ArticleInput, str]] = field(default_factory=list)
+    problems: list[ImportRefused] = field(default_factory=list)
+    files: int = 0
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    encoding: str | None = None
+    language: str | None = None
+    max_chars: int = 0
+    max_bytes: int = 0
+
+    @classmethod
+    def from_settings(cls, *, encoding: str | None = None, language: str | None = None) -> ImportOptions:
+        return cls(
+            encoding=encoding,
+            language=language,
+            max_chars=settings.ANNOTATIONS_MAX_ARTICLE_CHARS,
+            max_bytes=settings.ANNOTATIONS_MAX_IMPORT_BYTES,
+        )
+
+
+def collect_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[ImportRefused]]:
+    """Expand folders (recursively, sorted) into importable files; name what cannot be read."""
+    files: list[Path] = []
+    problems: list[ImportRefused] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files.extend(
+                child
+                for child in sorted(path.rglob("*"))
+                if child.is_file()
+                and child.suffix.lower() in FORMATS
+                and not any(part.startswith(".") for part in child.relative_to(path).parts)
+            )
+        elif path.is_file():
+            if path.suffix.lower() in FORMATS:
+                files.append(path)
+            else:
+                problems.append(
+                    ImportRefused(str(path), f"unsupported file type (use {', '.join(FORMATS)})")
+                )
+        else:
+            problems.append(ImportRefused(str(path), "no such file or folder"))
+    return files, problems
+
+
+def parse_file(name: str, data: bytes, options: ImportOptions) -> Iterator[ArticleInput]:
+    """Yield the articles in one file; raise ImportRefused at the first invalid one."""
+    if options.max_bytes and len(data) > options.max_bytes:
+        raise ImportRefused(name, f"the file is {len(data)} bytes; the limit is {options.max_bytes}")
+    try:
+        decoded = textlib.decode_bytes(data, options.encoding)
+    except textlib.TextError as exc:
+        raise ImportRefused(name, exc.message) from None
+    file_info = {
+        "file": name,
+        "file_sha256": textlib.sha256_hex(data),
+        "encoding": decoded.encoding,
+        "had_bom": decoded.had_bom,
+        "line_endings": decoded.line_endings,
+    }
+    suffix = Path(name).suffix.lower()
+    stem = Path(name).stem
+    if suffix == ".txt":
+        yield _article(name, None, {"external_id": stem, "text": decoded.text}, options, file_info)
+        return
+    if suffix == ".csv":
+        rows = _csv_rows(name, decoded.text)
+    elif suffix == ".json":
+        rows = _json_rows(name, decoded.text)
+    elif suffix == ".jsonl":
+        rows = _jsonl_rows(name, decoded.text)
+    else:
+        raise ImportRefused(name, f"unsupported file type (use {', '.join(FORMATS)})")
+    for row, values in rows:
+        values.setdefault("external_id", f"{stem}-{row}")
+        yield _article(name, row, values, options, file_info)
+
+
+def _csv_rows(name: str, text: str) -> Iterator[tuple[int, dict]]:
+    # A 200 KB article is one cell; the csv module's default limit is 128 KB.
+    csv.field_size_limit(sys.maxsize)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader, None)
+        if not header:
+            raise ImportRefused(name, "the CSV file has no header row")
+        header = [column.strip() for column in header]
+        if "text" not in header:
+            raise ImportRefused(name, "the CSV header has no 'text' column", 1)
+        for number, cells in enumerate(reader, start=1):
+            if not cells:
+                continue
+            if len(cells) != len(header):
+                raise ImportRefused(
+                    name, f"the row has {len(cells)} cells; the header has {len(header)}", number
+                )
+            yield number, {key: value for key, value in zip(header, cells) if key in FIELDS}
+    except csv.Error as exc:
+        raise ImportRefused(name, f"broken CSV at line {reader.line_num}: {exc}") from None
+
+
+def _load_json(name: str, text: str, row: int | None = None) -> object:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ImportRefused(
+            name, f"broken JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", row
+        ) from None
+    except RecursionError:
+        raise ImportRefused(name, "the JSON is nested too deeply", row) from None
+
+
+def _json_rows(name: str, text: str) -> Iterator[tuple[int, dict]]:
+    data = _load_json(name, text)
+    if isinstance(data, dict) and isinstance(data.get("articles"), list):
+        data = data["articles"]  # the export's own shape
+    if not isinstance(data, list):
+        raise ImportRefused(name, 'expected a list of articles or {"articles": [...]}')
+    for number, item in enumerate(data, start=1):
+        yield number, _object(name, item, number)
+
+
+def _jsonl_rows(name: str, text: str) -> Iterator[tuple[int, dict]]:
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.strip():
+            yield number, _object(name, _load_json(name, line, number), number)
+
+
+def _object(name: str, item: object, row: int) -> dict:
+    if not isinstance(item, dict):
+        raise ImportRefused(name, "expected an object with a 'text' field", row)
+    return {key: item[key] for key in FIELDS if key in item and item[key] is not None}
+
+
+def _string(name: str, row: int | None, values: dict, key: str, limit: int) -> str:
+    value = values.get(key, "")
+    if isinstance(value, int) and not isinstance(value, bool) and key == "external_id":
+        value = str(value)
+    if not isinstance(value, str):
+        raise ImportRefused(name, f"'{key}' must be text", row)
+    if "\x00" in value:
+        raise ImportRefused(name, f"'{key}' contains a NUL character", row)
+    if len(value) > limit:
+        raise ImportRefused(name, f"'{key}' is longer than {limit} characters", row)
+    return value
+
+
+def _article(name: str, row: int | None, values: dict, options: ImportOptions, file_info: dict) -> ArticleInput:
+    if "text" not in values:
+        raise ImportRefused(name, "missing 'text'", row)
+    text = values["text"]
+    if not isinstance(text, str):
+        raise ImportRefused(name, "'text' must be text", row)
+    text, _endings = textlib.normalise_newlines(text)
+    try:
+        textlib.check_article_text(text, max_chars=options.max_chars or len(text) + 1)
+    except textlib.TextError as exc:
+        raise ImportRefused(name, exc.message, row) from None
+    external_id = _string(name, row, values, "external_id", 200).strip()
+    if not external_id:
+        raise ImportRefused(name, "'external_id' is empty", row)
+    title = _string(name, row, values, "title", 500).strip()
+    if not title:
+        title = next((line.strip() for line in text.split("\n") if line.strip()), "")[:200]
+    language = options.language or _string(name, row, values, "language", 20).strip()
+    try:
+        language = textlib.check_language_code(language) if language else textlib.detect_language(text)
+    except textlib.TextError as exc:
+        raise ImportRefused(name, exc.message, row) from None
+    url = _string(name, row, values, "url", 2000).strip()
+    if url:
+        try:
+            _url_validator(url)
+        except ValidationError:
+            raise ImportRefused(name, f"'url' is not an http(s) URL: {url[:100]!r}", row) from None
+    return ArticleInput(
+        external_id=external_id,
+        text=text,
+        language=language,
+        row=row,
+        title=title,
+        url=url,
+        outlet=_string(name, row, values, "outlet", 200).strip(),
+        published_at=_date(name, row, values.get("published_at")),
+        **file_info,
+    )
+
+
+def _date(name: str, row: int | None, value: object) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value.strip().replace("Z", "+00:00")).date()
+        except ValueError:
+            pass
+    raise ImportRefused(name, f"'published_at' is not an ISO date such as 2019-03-14: {value!r}", row)
+
+
+def plan_import(
+    sources: Iterable[tuple[str, Callable[[], bytes]]],
+    *,
+    project_name: str,
+    options: ImportOptions,
+    progress: Callable[[int, str], None] | None = None,
+) -> ImportPlan:
+    """Read and validate every file, and sort articles into new, duplicate and refused."""
+    plan = ImportPlan(project_name=project_name)
+    inputs: list[ArticleInput] = []
+    for index, (name, read) in enumerate(sources, start=1):
+        plan.files += 1
+        if progress:
+            progress(index, name)
+        try:
+            inputs.extend(parse_file(name, read(), options))
+        except ImportRefused as exc:
+            plan.problems.append(exc)
+        except OSError as exc:
+            plan.problems.append(ImportRefused(name, f"cannot read the file: {exc.strerror or exc}"))
+    _sort_duplicates(plan, inputs)
+    return plan
+
+
+def _sort_duplicates(plan: ImportPlan, inputs: list[ArticleInput]) -> None:
+    project = Project.objects.filter(name=plan.project_name).first()
+    by_id: dict[str, str] = {}
+    by_sha: dict[str, str] = {}
+    if project is not None:
+        ids = {item.external_id for item in inputs}
+        shas = {textlib.sha256_hex(item.text) for item in inputs}
+        existing = Article.objects.filter(project=project).values_list("external_id", "text_sha256")
+        for chunk in _chunks(sorted(ids), 500):
+            for external_id, sha in existing.filter(external_id__in=chunk):
+                by_id[external_id] = sha
+                by_sha.setdefault(sha, external_id)
+        for chunk in _chunks(sorted(shas), 500):
+            for external_id, sha in existing.filter(text_sha256__in=chunk):
+                by_id.setdefault(external_id, sha)
+                by_sha.setdefault(sha, external_id)
+    for item in inputs:
+        sha = textlib.sha256_hex(item.text)
+        known_sha = by_id.get(item.external_id)
+        if known_sha is not None and known_sha != sha:
+            plan.problems.append(
+                ImportRefused(
+                    item.file,
+                    f"external_id {item.external_id!r} already exists with a different text",
+                    item.row,
+                )
+            )
+        elif known_sha == sha or sha in by_sha:
+            plan.duplicates.append(
+                (item, f"same text as {by_sha.get(sha, item.external_id)!r}, already imported")
+            )
+        else:
+            plan.new.append(item)
+            by_id[item.external_id] = sha
+            by_sha[sha] = item.external_id
+
+
+def _chunks(values: list, size: int) -> Iterator[list]:
+    for offset in range(0, len(values), size):
+        yield values[offset : offset + size]
+
+
+def apply_import(plan: ImportPlan, *, batch_size: int = 500) -> int:
+    """Write the new articles of a valid plan in one transaction; return how many."""
+    if plan.problems:
+        raise ValueError("refusing to apply an import plan that has problems")
+    with transaction.atomic():
+        project, _created = Project.objects.get_or_create(name=plan.project_name)
+        articles = [
+            Article(
+                project=project,
+                external_id=item.external_id,
+                title=item.title,
+                text=item.text,
+                text_sha256=textlib.sha256_hex(item.text),
+                language=item.language,
+                outlet=item.outlet,
+                url=item.url,
+                published_at=item.published_at,
+                source_file=item.file[-500:],
+                source_row=item.row,
+                source_sha256=item.file_sha256,
+                import_encoding=item.encoding,
+                import_had_bom=item.had_bom,
+                import_line_endings=item.line_endings,
+            )
+            for item in plan.new
+        ]
+        bulk_create_with_history(articles, Article, batch_size=batch_size)
+    return len(articles)
+
+
+def file_sources(paths: Iterable[Path]) -> list[tuple[str, Callable[[], bytes]]]:
+    """(name, reader) pairs for files on disk, read lazily one at a time."""
+    return [(str(path), path.read_bytes) for path in paths]

@@ -1,0 +1,42 @@
+"""Export articles with their claims as JSON, JSONL or CSV, streamed."""
+
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from annotations import exporting
+from annotations.models import Article, Claim, Project
+
+
+class Command(BaseCommand):
+    help = "Export articles and claims (offsets in Unicode code points) to stdout or a file."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--format", choices=sorted(exporting.FORMATS), default="json")
+        parser.add_argument("--project", help="only this project's articles")
+        parser.add_argument("--annotator", help="only this annotator's claims (username)")
+        parser.add_argument("--output", help="write to this file instead of stdout")
+
+    def handle(self, *args, **options):
+        articles, claims = Article.objects.all(), Claim.objects.all()
+        if options["project"]:
+            project = Project.objects.filter(name=options["project"]).first()
+            if project is None:
+                raise CommandError(f"no project named {options['project']!r}")
+            articles = articles.filter(project=project)
+        if options["annotator"]:
+            claims = claims.filter(annotator__username=options["annotator"])
+        chunks = exporting.stream(options["format"], articles=articles, claims=claims)
+        if options["output"]:
+            # newline="" so CSV's own CRLF row ends and the texts' LFs are kept as they are.
+            with open(options["output"], "w", encoding="utf-8", newline="") as out:
+                out.writelines(chunks)
+        else:
+            # Bytes, so the output is UTF-8 whatever the terminal's locale says.
+            out = sys.stdout.buffer
+            try:
+                for chunk in chunks:
+                    out.write(chunk.encode("utf-8"))
+                out.flush()
+            except BrokenPipeError:  # e.g. piped into head
+                sys.stderr.close()

@@ -1,0 +1,59 @@
+"""Create demo logins and assign the project's articles, for the quick start."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+
+from annotations import workflow
+from annotations.models import ADJUDICATOR_GROUP, ANNOTATOR_GROUP, Project
+
+GUIDELINES = """Tag each checkable statement as a claim: select the shortest stretch that states it.
+Name who made it (the claimant) and mark where the article names them.
+Numbers attributed to sources ("3000 people left, a spokesman said") are claims of type Numerical.
+Leave the verdict Unassessed until you have evidence; add evidence links when you set one.
+Ignore site boilerplate (cookie notices, mastheads, "انتهای پیام")."""
+
+# (username, password, groups, is_staff)
+DEMO_USERS = [
+    ("annotator", "annotate-demo", [ANNOTATOR_GROUP], False),
+    ("annotator2", "annotate-demo", [ANNOTATOR_GROUP], False),
+    ("adjudicator", "adjudicate-demo", [ADJUDICATOR_GROUP], False),
+    ("admin", "admin-demo", [], True),
+]
+
+
+class Command(BaseCommand):
+    help = "Create demo logins (annotator, annotator2, adjudicator, admin) and assign articles. Development only."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--project", default=settings.ANNOTATIONS_DEFAULT_PROJECT)
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError("setup_demo creates known passwords; it only runs with DEBUG on.")
+        User = get_user_model()
+        users = {}
+        for username, password, groups, is_staff in DEMO_USERS:
+            user, created = User.objects.get_or_create(username=username)
+            if created:
+                user.set_password(password)
+                user.is_staff = user.is_superuser = is_staff
+                user.save()
+                user.groups.set(Group.objects.filter(name__in=groups))
+            users[username] = user
+        project, _created = Project.objects.get_or_create(name=options["project"])
+        if not project.guidelines:
+            project.guidelines = GUIDELINES
+            project.save(update_fields=["guidelines"])
+        annotators = [users["annotator"], users["annotator2"]]
+        assigned = workflow.assign_articles(
+            articles=project.articles.all(),
+            annotators=annotators,
+            per_article=min(project.annotators_per_article, len(annotators)),
+        )
+        self.stdout.write(f"Assigned {assigned} new article(s) in project {project.name!r}.")
+        self.stdout.write(self.style.SUCCESS("Demo logins (http://127.0.0.1:8000/accounts/login/):"))
+        for username, password, groups, is_staff in DEMO_USERS:
+            role = "admin" if is_staff else ", ".join(groups).lower()
+            self.stdout.write(f"  {role:<12} username: {username:<12} password: {password}")

@@ -1,0 +1,277 @@
+/*
+ * The annotation page's DOM glue: turns a selection in #article-text into the
+ * claim form's start/end (code points) and quote, paints claims with the CSS
+ * Custom Highlight API (which leaves the text and Arabic joining untouched),
+ * links highlights and the claim list, and handles the keyboard shortcuts.
+ */
+(function () {
+  "use strict";
+  const O = window.FactcheckOffsets;
+  const el = document.getElementById("article-text");
+  if (!O || !el) return;
+
+  // The parser may split a long text into several nodes; one node is simpler.
+  el.normalize();
+  const index = new O.TextIndex(el.textContent);
+  const canHighlight = typeof CSS !== "undefined" && CSS.highlights && typeof Highlight === "function";
+  let anchoringSource = false;
+  let activeId = null;
+
+  const form = () => document.getElementById("claim-form");
+  const claimItems = () => Array.from(document.querySelectorAll("#claim-list .claim"));
+  const snapWords = () => document.getElementById("snap-words");
+
+  function nodeAt(u16) {
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    let pos = 0;
+    let node;
+    while ((node = walker.nextNode())) {
+      if (u16 <= pos + node.data.length) return [node, u16 - pos];
+      pos += node.data.length;
+    }
+    return [el, el.childNodes.length];
+  }
+
+  function rangeFor(cpStart, cpEnd) {
+    const range = document.createRange();
+    range.setStart(...nodeAt(index.toUtf16(cpStart)));
+    range.setEnd(...nodeAt(index.toUtf16(cpEnd)));
+    return range;
+  }
+
+  function u16Offset(container, offset) {
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    range.setEnd(container, offset);
+    return range.toString().length;
+  }
+
+  /** The current selection clipped to the article, in UTF-16 units, or null. */
+  function selectedUtf16() {
+    const selection = document.getSelection();
+    if (!selection || selection.rangeCount === 0 || selection.isCollapsed) return null;
+    const range = selection.getRangeAt(0);
+    if (!range.intersectsNode(el)) return null;
+    const whole = document.createRange();
+    whole.selectNodeContents(el);
+    try {
+      const startSide = whole.comparePoint(range.startContainer, range.startOffset);
+      const endSide = whole.comparePoint(range.endContainer, range.endOffset);
+      const start = startSide < 0 ? 0 : startSide > 0 ? index.text.length : u16Offset(range.startContainer, range.startOffset);
+      const end = endSide > 0 ? index.text.length : endSide < 0 ? 0 : u16Offset(range.endContainer, range.endOffset);
+      return [start, end];
+    } catch (error) {
+      return null; // a selection in another document tree
+    }
+  }
+
+  function setValue(name, value) {
+    const field = form() && form().elements.namedItem(name);
+    if (field) field.value = value;
+  }
+
+  function showSelection() {
+    const f = form();
+    if (!f) return;
+    const quote = f.elements.namedItem("quote").value;
+    const preview = document.getElementById("quote-preview");
+    preview.textContent = quote;
+    preview.classList.toggle("empty", !quote);
+    const start = f.elements.namedItem("start").value;
+    document.getElementById("offsets-preview").textContent = start === "" ? "" : `${start}–${f.elements.namedItem("end").value}`;
+    const sourceQuote = f.elements.namedItem("source_quote");
+    document.getElementById("source-preview").textContent = sourceQuote ? sourceQuote.value : "";
+    const anchor = document.getElementById("anchor-source");
+    if (anchor) anchor.setAttribute("aria-pressed", anchoringSource ? "true" : "false");
+    paint();
+  }
+
+  function onSelectionChange() {
+    const f = form();
+    if (!f || f.querySelector("fieldset[disabled]")) return;
+    const u16 = selectedUtf16();
+    if (!u16) return;
+    const span = O.selectionToSpan(index, u16[0], u16[1], { words: !!(snapWords() && snapWords().checked) });
+    if (!span) return;
+    if (anchoringSource) {
+      setValue("source_start", span.start);
+      setValue("source_end", span.end);
+      setValue("source_quote", span.quote);
+      const name = f.elements.namedItem("source_name");
+      if (name && !name.value.trim()) name.value = span.quote.slice(0, 300);
+      anchoringSource = false;
+    } else {
+      setValue("start", span.start);
+      setValue("end", span.end);
+      setValue("quote", span.quote);
+    }
+    showSelection();
+  }
+
+  function clearSource() {
+    for (const name of ["source_start", "source_end", "source_quote"]) setValue(name, "");
+    showSelection();
+  }
+
+  function paint() {
+    if (!canHighlight) return;
+    const single = new Highlight();
+    const overlap = new Highlight();
+    const claimant = new Highlight();
+    const active = new Highlight();
+    const pending = new Highlight();
+    const spans = claimItems().map((li) => [Number(li.dataset.start), Number(li.dataset.end)]);
+    for (const piece of O.coverage(spans)) {
+      (piece.depth > 1 ? overlap : single).add(rangeFor(piece.start, piece.end));
+    }
+    for (const li of claimItems()) {
+      if (li.dataset.sourceStart !== undefined) {
+        claimant.add(rangeFor(Number(li.dataset.sourceStart), Number(li.dataset.sourceEnd)));
+      }
+      if (li.dataset.claimId === activeId) active.add(rangeFor(Number(li.dataset.start), Number(li.dataset.end)));
+    }
+    const f = form();
+    if (f && f.elements.namedItem("start").value !== "") {
+      pending.add(rangeFor(Number(f.elements.namedItem("start").value), Number(f.elements.namedItem("end").value)));
+    }
+    if (f && f.elements.namedItem("source_start") && f.elements.namedItem("source_start").value !== "") {
+      pending.add(rangeFor(Number(f.elements.namedItem("source_start").value), Number(f.elements.namedItem("source_end").value)));
+    }
+    overlap.priority = 1;
+    claimant.priority = 2;
+    active.priority = 3;
+    pending.priority = 4;
+    CSS.highlights.set("claim", single);
+    CSS.highlights.set("claim-overlap", overlap);
+    CSS.highlights.set("claimant", claimant);
+    CSS.highlights.set("claim-active", active);
+    CSS.highlights.set("claim-pending", pending);
+  }
+
+  function focusClaim(li, scrollText) {
+    activeId = li.dataset.claimId;
+    for (const item of claimItems()) item.classList.toggle("active", item === li);
+    li.focus({ preventScroll: true });
+    li.scrollIntoView({ block: "nearest" });
+    if (scrollText) {
+      const rect = rangeFor(Number(li.dataset.start), Number(li.dataset.end)).getBoundingClientRect();
+      if (rect.top < 0 || rect.bottom > window.innerHeight) window.scrollBy({ top: rect.top - window.innerHeight / 3 });
+    }
+    paint();
+  }
+
+  function step(direction) {
+    const items = claimItems();
+    if (!items.length) return;
+    const at = items.findIndex((li) => li.dataset.claimId === activeId);
+    const next = at < 0 ? (direction > 0 ? 0 : items.length - 1) : (at + direction + items.length) % items.length;
+    focusClaim(items[next], true);
+  }
+
+  function caretOffset(x, y) {
+    if (document.caretPositionFromPoint) {
+      const pos = document.caretPositionFromPoint(x, y);
+      if (pos && el.contains(pos.offsetNode)) return u16Offset(pos.offsetNode, pos.offset);
+    } else if (document.caretRangeFromPoint) {
+      const range = document.caretRangeFromPoint(x, y);
+      if (range && el.contains(range.startContainer)) return u16Offset(range.startContainer, range.startOffset);
+    }
+    return null;
+  }
+
+  function claimAt(cp) {
+    const hits = claimItems().filter((li) => Number(li.dataset.start) <= cp && cp < Number(li.dataset.end));
+    hits.sort((a, b) => (a.dataset.end - a.dataset.start) - (b.dataset.end - b.dataset.start));
+    return hits[0] || null;
+  }
+
+  function cancel() {
+    const f = form();
+    if (!f) return;
+    anchoringSource = false;
+    if (f.dataset.mode === "edit") {
+      document.getElementById("cancel-claim").click();
+      return;
+    }
+    for (const name of ["start", "end", "quote"]) setValue(name, "");
+    clearSource();
+    document.getSelection().removeAllRanges();
+  }
+
+  function isTyping(target) {
+    return target.closest && target.closest("input, textarea, select, [contenteditable]");
+  }
+
+  function showNotice(message) {
+    const notice = document.getElementById("notice");
+    notice.textContent = message;
+    notice.hidden = false;
+    clearTimeout(showNotice.timer);
+    showNotice.timer = setTimeout(() => { notice.hidden = true; }, 8000);
+  }
+
+  document.addEventListener("selectionchange", onSelectionChange);
+
+  el.addEventListener("click", (event) => {
+    const selection = document.getSelection();
+    if (selection && !selection.isCollapsed) return;
+    const u16 = caretOffset(event.clientX, event.clientY);
+    if (u16 === null) return;
+    const cp = index.toCodePoint(u16);
+    const li = claimAt(cp) || (cp > 0 ? claimAt(cp - 1) : null);
+    if (li) focusClaim(li, false);
+  });
+
+  document.addEventListener("click", (event) => {
+    if (event.target.closest("#anchor-source")) {
+      anchoringSource = !anchoringSource;
+      showSelection();
+      return;
+    }
+    if (event.target.closest("#clear-source")) {
+      clearSource();
+      return;
+    }
+    const li = event.target.closest("#claim-list .claim");
+    if (li && !event.target.closest("a, button, form")) focusClaim(li, true);
+  });
+
+  document.addEventListener("change", (event) => {
+    if (event.target.id === "snap-words") sessionStorage.setItem("snap-words", event.target.checked ? "1" : "");
+  });
+
+  document.addEventListener("keydown", (event) => {
+    const f = form();
+    if ((event.ctrlKey || event.metaKey) && event.key === "Enter" && f) {
+      event.preventDefault();
+      f.requestSubmit();
+    } else if (event.key === "Escape") {
+      cancel();
+    } else if (event.altKey && event.code === "KeyC") {
+      event.preventDefault();
+      anchoringSource = !anchoringSource;
+      showSelection();
+    } else if (!isTyping(event.target) && !event.ctrlKey && !event.metaKey && !event.altKey) {
+      if (event.code === "BracketRight") step(1);
+      else if (event.code === "BracketLeft") step(-1);
+    }
+  });
+
+  function refresh() {
+    if (snapWords()) snapWords().checked = sessionStorage.getItem("snap-words") === "1";
+    if (activeId && !claimItems().some((li) => li.dataset.claimId === activeId)) activeId = null;
+    showSelection();
+  }
+
+  document.body.addEventListener("htmx:afterSettle", refresh);
+  document.body.addEventListener("htmx:oobAfterSwap", refresh);
+  document.body.addEventListener("htmx:responseError", (event) => {
+    const doc = new DOMParser().parseFromString(event.detail.xhr.responseText || "", "text/html");
+    const message = doc.getElementById("error-message");
+    showNotice(message ? message.textContent.trim() : (doc.body.textContent || "").trim().slice(0, 300) || document.getElementById("notice").dataset.failed);
+  });
+  document.body.addEventListener("htmx:sendError", () => {
+    showNotice(document.getElementById("notice").dataset.offline);
+  });
+  refresh();
+})();

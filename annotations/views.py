@@ -1,0 +1,236 @@
+"""Views: one per URL. htmx requests get a named partial of the same page template."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from . import exporting, workflow
+from .forms import ClaimForm
+from .models import Article, Assignment, Claim, Project, Source
+
+PAGE = "annotations/article_detail.html"
+ARTICLES_PER_PAGE = 50
+
+
+def staff_required(view):
+    """Logged-in staff only: others get 403 (anonymous users go to the login page)."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_staff:
+            raise PermissionDenied(_("Only administrators can do this."))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _visible_article(request: HttpRequest, pk: int) -> Article:
+    return get_object_or_404(Article.objects.visible_to(request.user).select_related("project"), pk=pk)
+
+
+def _own_claim(request: HttpRequest, pk: int) -> Claim:
+    return get_object_or_404(
+        Claim.objects.select_related("article__project", "source"), pk=pk, annotator=request.user
+    )
+
+
+def _page_context(request: HttpRequest, article: Article, form: ClaimForm | None, editing: Claim | None = None) -> dict:
+    user = request.user
+    assignment = Assignment.objects.filter(article=article, annotator=user).first()
+    can_annotate = (assignment is not None and not assignment.is_submitted) or (
+        assignment is None and user.is_staff
+    )
+    return {
+        "article": article,
+        "project": article.project,
+        "assignment": assignment,
+        "can_annotate": can_annotate,
+        "claims": Claim.objects.for_article(article).filter(annotator=user).with_labels(),
+        "form": form if form is not None else ClaimForm(article=article),
+        "editing": editing,
+        # Only the annotator's own claimants: in blind mode nobody sees the sources others chose.
+        "source_names": Source.objects.filter(claims__annotator=user)
+        .order_by("name")
+        .values_list("name", flat=True)
+        .distinct()[:300],
+    }
+
+
+def _render_page(request: HttpRequest, article: Article, *, form=None, editing=None, partial: str = "", status: int = 200) -> HttpResponse:
+    template = f"{PAGE}#{partial}" if partial else PAGE
+    return render(request, template, _page_context(request, article, form, editing), status=status)
+
+
+def _saved_response(request: HttpRequest, article: Article) -> HttpResponse:
+    """After a save: the new claim list, plus a fresh form swapped out of band."""
+    if not request.htmx:
+        return redirect(article)
+    context = _page_context(request, article, None)
+    body = render_to_string(f"{PAGE}#claim-list", context, request=request)
+    body += render_to_string(f"{PAGE}#claim-form", {**context, "oob": True}, request=request)
+    return HttpResponse(body)
+
+
+def _form_errors_response(request: HttpRequest, article: Article, form: ClaimForm, editing=None) -> HttpResponse:
+    """A form with errors comes back 200, re-rendered where the form is."""
+    if not request.htmx:
+        return _render_page(request, article, form=form, editing=editing)
+    response = _render_page(request, article, form=form, editing=editing, partial="claim-form")
+    response["HX-Retarget"] = "#claim-form"
+    response["HX-Reswap"] = "outerHTML"
+    return response
+
+
+@require_safe
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Send people to their articles."""
+    return redirect("article_list")
+
+
+@require_safe
+@login_required
+def article_list(request: HttpRequest) -> HttpResponse:
+    """The articles a user may open, with language, claim count and their progress."""
+    articles = (
+        Article.objects.visible_to(request.user)
+        .with_progress(request.user)
+        .select_related("project")
+        .defer("text")
+        .order_by("project__name", "external_id")
+    )
+    project = None
+    if request.GET.get("project", "").isdigit():
+        project = Project.objects.filter(pk=request.GET["project"]).first()
+        articles = articles.filter(project=project)
+    page = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "annotations/article_list.html",
+        {"page": page, "project": project, "projects": Project.objects.all(), "formats": exporting.FORMATS},
+    )
+
+
+@require_safe
+@login_required
+def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The annotation page: the article's text, the claim form and the user's claims."""
+    article = _visible_article(request, pk)
+    partial = request.htmx.target if request.htmx and request.htmx.target in ("claim-list", "claim-form") else ""
+    return _render_page(request, article, partial=partial)
+
+
+@require_POST
+@login_required
+def claim_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save a new claim from a selection; a repeated submission saves it once."""
+    article = _visible_article(request, pk)
+    workflow.check_can_annotate(user=request.user, article=article)
+    form = ClaimForm(request.POST, article=article)
+    if not form.is_valid():
+        return _form_errors_response(request, article, form)
+    _claim, created = workflow.create_claim(user=request.user, article=article, data=form.cleaned_data)
+    if created and not request.htmx:
+        messages.success(request, _("Claim saved."))
+    return _saved_response(request, article)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def claim_update(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit one of the user's claims; an edit made from a stale version is refused."""
+    claim = _own_claim(request, pk)
+    article = claim.article
+    if request.method != "POST":
+        form = ClaimForm(instance=claim, article=article)
+        partial = "claim-form" if request.htmx else ""
+        return _render_page(request, article, form=form, editing=claim, partial=partial)
+    workflow.check_can_change_claim(user=request.user, claim=claim)
+    form = ClaimForm(request.POST, instance=claim, article=article)
+    if not form.is_valid():
+        return _form_errors_response(request, article, form, editing=claim)
+    try:
+        workflow.update_claim(user=request.user, claim=claim, data=form.cleaned_data)
+    except workflow.StaleVersion as stale:
+        # Keep what the user typed, move the form to the stored version, and say so.
+        data = request.POST.copy()
+        data["version"] = stale.current.version
+        form = ClaimForm(data, instance=stale.current, article=article)
+        form.is_valid()
+        form.add_error(
+            None,
+            ValidationError(
+                _(
+                    "Someone changed this claim while you were editing it (it is now at version "
+                    "%(version)d). The stored version is shown in the list; save again to replace it "
+                    "with yours."
+                )
+                % {"version": stale.current.version},
+                code="stale",
+            ),
+        )
+        return _form_errors_response(request, article, form, editing=stale.current)
+    if not request.htmx:
+        messages.success(request, _("Claim updated."))
+    return _saved_response(request, article)
+
+
+@require_POST
+@login_required
+def claim_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete one of the user's claims (its history keeps a copy)."""
+    claim = _own_claim(request, pk)
+    article = claim.article
+    version = request.POST.get("version", "")
+    try:
+        workflow.delete_claim(
+            user=request.user, claim=claim, version=int(version) if version.isdigit() else None
+        )
+    except workflow.StaleVersion:
+        return HttpResponse(
+            _("This claim was changed elsewhere; reload the page before deleting it."), status=409
+        )
+    if not request.htmx:
+        messages.success(request, _("Claim deleted."))
+    return _saved_response(request, article)
+
+
+@require_POST
+@login_required
+def assignment_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark the user's work on an article as done."""
+    article = _visible_article(request, pk)
+    workflow.submit_assignment(user=request.user, article=article)
+    messages.success(request, _("Submitted “%(title)s”. Thank you.") % {"title": article})
+    return redirect("article_list")
+
+
+@require_safe
+@staff_required
+def export_download(request: HttpRequest) -> StreamingHttpResponse:
+    """Stream every article and claim (or one project's) as JSON, JSONL or CSV."""
+    fmt = request.GET.get("format", "json")
+    if fmt not in exporting.FORMATS:
+        return HttpResponseBadRequest(_("Unknown export format."))
+    articles = Article.objects.all()
+    if request.GET.get("project", "").isdigit():
+        articles = articles.filter(project_id=int(request.GET["project"]))
+    response = StreamingHttpResponse(
+        (chunk.encode("utf-8") for chunk in exporting.stream(fmt, articles=articles)),
+        content_type=f"{exporting.FORMATS[fmt]}; charset=utf-8",
+    )
+    stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+    response["Content-Disposition"] = f'attachment; filename="claims-{stamp}.{fmt}"'
+    return response
