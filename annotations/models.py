@@ -302,7 +302,12 @@ class SpanLabels(models.Model):
         Attribution, on_delete=models.PROTECT, db_column="attribution", verbose_name=_("attribution")
     )
     source = models.ForeignKey(
-        Source, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("claimant")
+        Source,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="%(class)ss",
+        verbose_name=_("claimant"),
     )
     source_start = models.PositiveIntegerField(_("claimant start"), null=True, blank=True)
     source_end = models.PositiveIntegerField(_("claimant end"), null=True, blank=True)

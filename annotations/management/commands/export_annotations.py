@@ -32,11 +32,14 @@ class Command(BaseCommand):
             with open(options["output"], "w", encoding="utf-8", newline="") as out:
                 out.writelines(chunks)
         else:
-            # Bytes, so the output is UTF-8 whatever the terminal's locale says.
-            out = sys.stdout.buffer
+            # Bytes where possible, so the output is UTF-8 whatever the locale says.
+            binary = getattr(self.stdout, "buffer", None)
             try:
                 for chunk in chunks:
-                    out.write(chunk.encode("utf-8"))
-                out.flush()
+                    if binary is not None:
+                        binary.write(chunk.encode("utf-8"))
+                    else:
+                        self.stdout.write(chunk, ending="")
+                self.stdout.flush()
             except BrokenPipeError:  # e.g. piped into head
                 sys.stderr.close()

@@ -1,0 +1,81 @@
+"""Small factory helpers for tests."""
+
+from __future__ import annotations
+
+import itertools
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from annotations import text as textlib
+from annotations.models import ANNOTATOR_GROUP, Article, Assignment, Claim, Project
+
+_ids = itertools.count(1)
+PASSWORD = "a-test-password-1"
+
+
+def make_user(username: str | None = None, *, groups=(ANNOTATOR_GROUP,), staff: bool = False):
+    user = get_user_model().objects.create_user(
+        username=username or f"user{next(_ids)}", password=PASSWORD, is_staff=staff, is_superuser=staff
+    )
+    user.groups.set(Group.objects.filter(name__in=groups))
+    return user
+
+
+def make_project(name: str | None = None, **fields) -> Project:
+    return Project.objects.create(name=name or f"Project {next(_ids)}", **fields)
+
+
+def make_article(text: str = "قال المتحدث إن 3000 شخص غادروا الباغوز.", *, project=None, language=None, **fields) -> Article:
+    return Article.objects.create(
+        project=project or make_project(),
+        external_id=fields.pop("external_id", f"article-{next(_ids)}"),
+        text=text,
+        text_sha256=textlib.sha256_hex(text),
+        language=language or textlib.detect_language(text),
+        **fields,
+    )
+
+
+def assign(article: Article, user) -> Assignment:
+    return Assignment.objects.create(article=article, annotator=user)
+
+
+def make_claim(article: Article, annotator, quote: str, *, occurrence: int = 0, **fields) -> Claim:
+    start = -1
+    for _ in range(occurrence + 1):
+        start = article.text.index(quote, start + 1)
+    end = start + len(quote)
+    prefix, suffix = textlib.span_context(article.text, start, end)
+    values = {
+        "claim_type_id": "numerical",
+        "check_worthiness_id": "check_worthy",
+        "verification_status_id": "unassessed",
+        "attribution_id": "direct_quote",
+    }
+    values.update(fields)
+    return Claim.objects.create(
+        article=article, annotator=annotator, start=start, end=end, quote=quote, prefix=prefix, suffix=suffix, **values
+    )
+
+
+def claim_post(article: Article, quote: str, *, occurrence: int = 0, **fields) -> dict:
+    """The POST body the annotation page sends for a selection of `quote`."""
+    start = -1
+    for _ in range(occurrence + 1):
+        start = article.text.index(quote, start + 1)
+    data = {
+        "start": start,
+        "end": start + len(quote),
+        "quote": quote,
+        "claim_type": "numerical",
+        "check_worthiness": "check_worthy",
+        "verification_status": "unassessed",
+        "attribution": "direct_quote",
+        "source_kind": "person",
+        "source_name": "",
+        "evidence": "",
+        "note": "",
+    }
+    data.update(fields)
+    return data
