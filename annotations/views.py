@@ -227,8 +227,13 @@ def export_download(request: HttpRequest) -> StreamingHttpResponse:
     articles = Article.objects.all()
     if request.GET.get("project", "").isdigit():
         articles = articles.filter(project_id=int(request.GET["project"]))
+    return export_response(fmt, articles=articles)
+
+
+def export_response(fmt: str, *, articles, claims=None) -> StreamingHttpResponse:
+    """A streamed download of one export format (also used by the admin's export actions)."""
     response = StreamingHttpResponse(
-        (chunk.encode("utf-8") for chunk in exporting.stream(fmt, articles=articles)),
+        (chunk.encode("utf-8") for chunk in exporting.stream(fmt, articles=articles, claims=claims)),
         content_type=f"{exporting.FORMATS[fmt]}; charset=utf-8",
     )
     stamp = timezone.now().strftime("%Y%m%d-%H%M%S")

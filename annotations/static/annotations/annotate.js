@@ -14,7 +14,11 @@
   el.normalize();
   const index = new O.TextIndex(el.textContent);
   const canHighlight = typeof CSS !== "undefined" && CSS.highlights && typeof Highlight === "function";
+  // Claimant mode lasts for one whole selection gesture: a drag fires many
+  // selectionchange events, so it ends when the pointer or Shift is released.
   let anchoringSource = false;
+  let sourceCaptured = false;
+  let lastSelection = "";
   let activeId = null;
 
   const form = () => document.getElementById("claim-form");
@@ -76,7 +80,8 @@
     const quote = f.elements.namedItem("quote").value;
     const preview = document.getElementById("quote-preview");
     preview.textContent = quote;
-    preview.classList.toggle("empty", !quote);
+    preview.hidden = !quote;
+    document.getElementById("quote-hint").hidden = !!quote;
     const start = f.elements.namedItem("start").value;
     document.getElementById("offsets-preview").textContent = start === "" ? "" : `${start}–${f.elements.namedItem("end").value}`;
     const sourceQuote = f.elements.namedItem("source_quote");
@@ -91,6 +96,10 @@
     if (!f || f.querySelector("fieldset[disabled]")) return;
     const u16 = selectedUtf16();
     if (!u16) return;
+    // One selection may be reported more than once; act on each only once.
+    const key = `${anchoringSource}:${u16[0]}:${u16[1]}`;
+    if (key === lastSelection) return;
+    lastSelection = key;
     const span = O.selectionToSpan(index, u16[0], u16[1], { words: !!(snapWords() && snapWords().checked) });
     if (!span) return;
     if (anchoringSource) {
@@ -99,13 +108,23 @@
       setValue("source_quote", span.quote);
       const name = f.elements.namedItem("source_name");
       if (name && !name.value.trim()) name.value = span.quote.slice(0, 300);
-      anchoringSource = false;
+      sourceCaptured = true;
     } else {
       setValue("start", span.start);
       setValue("end", span.end);
       setValue("quote", span.quote);
     }
     showSelection();
+  }
+
+  function setAnchoring(on) {
+    anchoringSource = on;
+    sourceCaptured = false;
+    showSelection();
+  }
+
+  function endGesture() {
+    if (anchoringSource && sourceCaptured) setAnchoring(false);
   }
 
   function clearSource() {
@@ -188,7 +207,7 @@
   function cancel() {
     const f = form();
     if (!f) return;
-    anchoringSource = false;
+    setAnchoring(false);
     if (f.dataset.mode === "edit") {
       document.getElementById("cancel-claim").click();
       return;
@@ -224,8 +243,7 @@
 
   document.addEventListener("click", (event) => {
     if (event.target.closest("#anchor-source")) {
-      anchoringSource = !anchoringSource;
-      showSelection();
+      setAnchoring(!anchoringSource);
       return;
     }
     if (event.target.closest("#clear-source")) {
@@ -249,15 +267,22 @@
       cancel();
     } else if (event.altKey && event.code === "KeyC") {
       event.preventDefault();
-      anchoringSource = !anchoringSource;
-      showSelection();
+      setAnchoring(!anchoringSource);
     } else if (!isTyping(event.target) && !event.ctrlKey && !event.metaKey && !event.altKey) {
       if (event.code === "BracketRight") step(1);
       else if (event.code === "BracketLeft") step(-1);
     }
   });
 
+  document.addEventListener("pointerup", endGesture);
+  document.addEventListener("keyup", (event) => {
+    if (event.key === "Shift") endGesture();
+  });
+
   function refresh() {
+    anchoringSource = false;
+    sourceCaptured = false;
+    lastSelection = "";
     if (snapWords()) snapWords().checked = sessionStorage.getItem("snap-words") === "1";
     if (activeId && !claimItems().some((li) => li.dataset.claimId === activeId)) activeId = null;
     showSelection();

@@ -1,0 +1,93 @@
+"""Admin: the upload goes through importing.py, exports through exporting.py, history is kept."""
+
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from annotations.models import Article, Claim
+
+from . import factories
+
+pytestmark = pytest.mark.django_db
+
+URL = "/admin/annotations/article/import-files/"
+
+
+@pytest.fixture
+def admin_client(client, staff):
+    client.force_login(staff)
+    return client
+
+
+def upload(name: str, content: bytes) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content)
+
+
+def test_upload_dry_run_then_import(admin_client):
+    files = [upload("a.txt", "قال المتحدث\r\nإن".encode()), upload("b.jsonl", b'{"external_id": "b1", "text": "\\u06af\\u0641\\u062a"}\n')]
+    response = admin_client.post(URL, {"files": files, "project": "Uploads", "dry_run": "on"})
+    assert response.status_code == 200 and b"would be imported" in response.content
+    assert not Article.objects.exists()
+    files = [upload("a.txt", "قال المتحدث\r\nإن".encode()), upload("b.jsonl", b'{"external_id": "b1", "text": "\\u06af\\u0641\\u062a"}\n')]
+    response = admin_client.post(URL, {"files": files, "project": "Uploads"})
+    assert response.status_code == 302
+    assert Article.objects.get(external_id="a").text == "قال المتحدث\nإن"
+    assert Article.objects.get(external_id="b1").language == "fa"
+
+
+def test_upload_with_one_bad_file_imports_nothing(admin_client):
+    files = [upload("good.txt", "خبر".encode()), upload("bad.txt", b"\xff\xfe")]
+    response = admin_client.post(URL, {"files": files, "project": "Uploads"})
+    assert response.status_code == 200
+    assert b"bad.txt: invalid utf-8 at byte 0" in response.content
+    assert not Article.objects.exists()
+
+
+def test_upload_refuses_oversized_files(admin_client, settings):
+    settings.ANNOTATIONS_MAX_IMPORT_BYTES = 10
+    response = admin_client.post(URL, {"files": [upload("big.txt", "خ".encode() * 20)], "project": "P"})
+    assert b"Too large" in response.content and not Article.objects.exists()
+
+
+def test_non_staff_cannot_reach_the_upload(client, annotator):
+    client.force_login(annotator)
+    assert client.get(URL).status_code == 302  # the admin sends non-staff to its login
+    assert client.post(URL, {"files": [upload("a.txt", b"x")], "project": "P"}).status_code == 302
+    assert not Article.objects.exists()
+
+
+def test_export_action_uses_the_export_format(admin_client, article, annotator):
+    factories.make_claim(article, annotator, "3000")
+    response = admin_client.post(
+        reverse("admin:annotations_article_changelist"),
+        {"action": "export_jsonl", "_selected_action": [article.pk]},
+    )
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    data = json.loads(lines[0])
+    assert data["offset_unit"] == "unicode_code_point"
+    claim = data["claims"][0]
+    assert data["text"][claim["start"] : claim["end"]] == claim["quote"] == "3000"
+
+
+def test_admin_pages_open(admin_client, article, annotator):
+    claim = factories.make_claim(article, annotator, "3000")
+    for url in [
+        reverse("admin:annotations_article_changelist"),
+        reverse("admin:annotations_article_change", args=[article.pk]),
+        reverse("admin:annotations_claim_change", args=[claim.pk]),
+        reverse("admin:annotations_claim_history", args=[claim.pk]),
+        reverse("admin:annotations_verdict_changelist"),
+        reverse("admin:annotations_source_changelist"),
+        reverse("admin:annotations_assignment_changelist"),
+        URL,
+    ]:
+        assert admin_client.get(url).status_code == 200, url
+
+
+def test_article_text_is_frozen_once_claimed(admin_client, article, annotator):
+    factories.make_claim(article, annotator, "3000")
+    page = admin_client.get(reverse("admin:annotations_article_change", args=[article.pk])).content.decode()
+    assert 'name="text"' not in page
+    assert Claim.objects.count() == 1

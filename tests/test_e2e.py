@@ -1,0 +1,285 @@
+"""Browser tests: real Chromium selecting right-to-left text and saving claims."""
+
+import importlib
+import json
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.apps import apps as django_apps
+from django.core.management import call_command
+
+from annotations.models import Claim
+
+from . import factories
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def default_vocabularies(transactional_db):
+    """Live-server tests empty every table after each test, migration data included:
+    put the default vocabularies and groups back with the data migration's own code."""
+    migration = importlib.import_module("annotations.migrations.0002_default_vocabularies_and_groups")
+    migration.create(django_apps, None)
+
+ARTIFACTS = Path(__file__).parent / "artifacts"
+PERSIAN = (
+    "به گزارش ایسنا، نیروهای سوریه دموکراتیک می‌گویند ۳۰۰۰ نفر از الباغوز خارج شده‌اند.\n"
+    "این منابع افزودند: حملات هوایی ادامه دارد.\nانتهای پیام"
+)
+VOCALISED = "قالَ المُتَحَدِّثُ: إِنَّ ثَلاثَةَ آلافِ شَخْصٍ غادَروا البَاغُوزَ."
+EMOJI = "😀👨\u200d👩\u200d👧🇸🇾 قال المتحدث 🎉 إن 3000 شخص غادروا الباغوز 🏳️ أمس."
+
+
+def utf16(text: str, cp: int) -> int:
+    return len(text[:cp].encode("utf-16-le")) // 2
+
+
+def login(page, live_server, user):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", factories.PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/articles/")
+
+
+def select(page, text: str, start_cp: int, end_cp: int):
+    """Select [start_cp, end_cp) with Chromium's selection API, given UTF-16 positions as a browser has them."""
+    page.evaluate(
+        """([s, e]) => {
+            const el = document.getElementById('article-text');
+            const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+            const nodes = []; let n; while ((n = walker.nextNode())) nodes.push(n);
+            const at = (pos) => { for (const node of nodes) { if (pos <= node.length) return [node, pos]; pos -= node.length; } };
+            const [a, ao] = at(s), [b, bo] = at(e);
+            document.getSelection().setBaseAndExtent(a, ao, b, bo);
+        }""",
+        [utf16(text, start_cp), utf16(text, end_cp)],
+    )
+    page.wait_for_function(
+        "([s, e]) => { const f = document.getElementById('claim-form'); return f.elements.start.value !== '' && f.elements.quote.value !== ''; }",
+        arg=[start_cp, end_cp],
+    )
+
+
+def form_span(page) -> tuple[int, int, str]:
+    values = page.evaluate(
+        "() => { const f = document.getElementById('claim-form'); return [f.elements.start.value, f.elements.end.value, f.elements.quote.value]; }"
+    )
+    return int(values[0]), int(values[1]), values[2]
+
+
+def save(page, verdict: str, count: int):
+    page.select_option("#claim-form select[name=verification_status]", verdict)
+    page.click("#save-claim")
+    page.wait_for_function("(n) => document.querySelectorAll('#claim-list .claim').length === n", arg=count)
+
+
+@pytest.fixture
+def setup(project, annotator):
+    def make(text, **fields):
+        article = factories.make_article(text, project=project, **fields)
+        factories.assign(article, annotator)
+        return article
+
+    return make
+
+
+def test_persian_with_zwnj_vocalised_arabic_and_emoji(page, live_server, setup, annotator):
+    persian, arabic, emoji = setup(PERSIAN), setup(VOCALISED), setup(EMOJI)
+    login(page, live_server, annotator)
+    cases = [
+        # (article, selection as code points, expected span)
+        (persian, "می‌گویند ۳۰۰۰ نفر", None),
+        (persian, "شده‌اند", None),
+        (arabic, "المُتَحَدِّثُ", None),
+        (emoji, "3000", None),
+        (emoji, "🇸🇾", None),
+    ]
+    saved = []
+    for article, quote, _ in cases:
+        page.goto(live_server.url + article.get_absolute_url())
+        assert page.eval_on_selector("#article-text", "el => el.textContent") == article.text
+        start = article.text.index(quote)
+        select(page, article.text, start, start + len(quote))
+        assert form_span(page) == (start, start + len(quote), quote)
+        count = Claim.objects.filter(article=article).count() + 1
+        save(page, "mostly_true", count)
+        saved.append((article, start, start + len(quote), quote))
+    for article, start, end, quote in saved:
+        claim = Claim.objects.get(article=article, start=start)
+        assert (claim.end, claim.quote, claim.verification_status_id) == (end, quote, "mostly_true")
+        assert article.text[claim.start : claim.end] == quote
+    # The export carries the same spans.
+    data = json.loads(export("json"))
+    spans = {(a["external_id"], c["start"], c["end"], c["quote"]) for a in data["articles"] for c in a["claims"]}
+    assert spans == {(a.external_id, s, e, q) for a, s, e, q in saved}
+    for article in data["articles"]:
+        for claim in article["claims"]:
+            assert article["text"][claim["start"] : claim["end"]] == claim["quote"]
+
+
+def export(fmt: str) -> str:
+    out = StringIO()
+    call_command("export_annotations", format=fmt, stdout=out)
+    return out.getvalue()
+
+
+def test_selection_snaps_outward_and_trims(page, live_server, setup, annotator):
+    article = setup(VOCALISED + "  و2024 " + EMOJI)
+    login(page, live_server, annotator)
+    page.goto(live_server.url + article.get_absolute_url())
+    text = article.text
+    word = "المُتَحَدِّثُ"
+    start = text.index(word)
+    # From just after the first letter's mark to the middle of the last letter's cluster, plus a space.
+    select(page, text, start + 3, start + len(word) - 1)
+    assert form_span(page) == (start + 2, start + len(word), text[start + 2 : start + len(word)])
+    three = "ثَلاثَةَ"
+    at = text.index(three)
+    select(page, text, at - 1, at + len(three) + 1)  # the spaces on both sides are trimmed
+    assert form_span(page) == (at, at + len(three), three)
+    family = text.index("👨")
+    select(page, text, family + 2, family + 3)  # inside a ZWJ sequence
+    assert form_span(page)[2] == "👨\u200d👩\u200d👧"
+    digits = text.index("2024")
+    select(page, text, digits, digits + 4)  # 2024 out of و2024, no word snapping forced
+    assert form_span(page) == (digits, digits + 4, "2024")
+    save(page, "true", 1)
+    assert Claim.objects.get().quote == "2024"
+
+
+def test_mouse_double_click_and_keyboard_shortcuts(page, live_server, setup, annotator):
+    article = setup(PERSIAN)
+    login(page, live_server, annotator)
+    page.goto(live_server.url + article.get_absolute_url())
+    # A real double click selects a word.
+    word = "الباغوز"
+    start = article.text.index(word)
+    box = page.evaluate(
+        """([s, e]) => { const n = document.getElementById('article-text').firstChild; const r = document.createRange();
+            r.setStart(n, s); r.setEnd(n, e); const b = r.getBoundingClientRect(); return [b.x + b.width / 2, b.y + b.height / 2]; }""",
+        [utf16(article.text, start), utf16(article.text, start + len(word))],
+    )
+    page.mouse.dblclick(*box)
+    page.wait_for_function("() => document.getElementById('claim-form').elements.quote.value !== ''")
+    assert form_span(page) == (start, start + len(word), word)
+    # Ctrl+Enter saves.
+    page.keyboard.press("Control+Enter")
+    page.wait_for_function("() => document.querySelectorAll('#claim-list .claim').length === 1")
+    # Escape clears a pending selection.
+    select(page, article.text, 0, 5)
+    page.keyboard.press("Escape")
+    assert page.eval_on_selector("#claim-form [name=start]", "el => el.value") == ""
+    # A second claim, then ] and [ move between claims.
+    other = article.text.index("۳۰۰۰")
+    select(page, article.text, other, other + 4)
+    save(page, "false", 2)
+    page.click("#article-text", position={"x": 5, "y": 5})
+    page.keyboard.press("BracketRight")
+    first_id = page.eval_on_selector_all("#claim-list .claim", "els => els.map(e => e.dataset.claimId)")[0]
+    assert page.eval_on_selector(".claim.active", "el => el.dataset.claimId") == first_id
+    page.keyboard.press("BracketRight")
+    assert page.eval_on_selector(".claim.active", "el => el.dataset.claimId") != first_id
+    assert Claim.objects.count() == 2
+
+
+def test_highlights_click_to_focus_edit_and_delete(page, live_server, setup, annotator):
+    article = setup(PERSIAN)
+    claim = factories.make_claim(article, annotator, "۳۰۰۰ نفر")
+    factories.make_claim(article, annotator, "نفر از الباغوز")  # overlaps the first
+    login(page, live_server, annotator)
+    page.goto(live_server.url + article.get_absolute_url())
+    sizes = page.evaluate("() => ['claim', 'claim-overlap'].map(n => CSS.highlights.get(n).size)")
+    assert sizes == [2, 1]  # two single-depth pieces around one overlapping piece
+    assert page.eval_on_selector("#article-text", "el => el.textContent") == article.text
+    # Clicking the highlighted text focuses its claim in the list.
+    start = article.text.index("۳۰۰۰")
+    point = page.evaluate(
+        """([s, e]) => { const n = document.getElementById('article-text').firstChild; const r = document.createRange();
+            r.setStart(n, s); r.setEnd(n, e); const b = r.getBoundingClientRect(); return [b.x + b.width / 2, b.y + b.height / 2]; }""",
+        [utf16(article.text, start), utf16(article.text, start + 2)],
+    )
+    page.mouse.click(*point)
+    assert page.eval_on_selector(".claim.active", "el => el.dataset.claimId") == str(claim.pk)
+    assert page.evaluate("() => CSS.highlights.get('claim-active').size") == 1
+    # Edit it without a reload.
+    page.click(f"#claim-{claim.pk} a")
+    page.wait_for_selector("#claim-form[data-mode=edit]")
+    page.select_option("#claim-form select[name=verification_status]", "misleading")
+    page.fill("#claim-form textarea[name=note]", "ملاحظة <b>مهمة</b>")
+    page.click("#save-claim")
+    page.wait_for_selector("#claim-form[data-mode=create]")
+    claim.refresh_from_db()
+    assert (claim.verification_status_id, claim.version, claim.note) == ("misleading", 2, "ملاحظة <b>مهمة</b>")
+    assert page.inner_text(f"#claim-{claim.pk} dd[dir=auto]") == "ملاحظة <b>مهمة</b>"
+    # Delete it (after confirming).
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.click(f"#claim-{claim.pk} button.danger")
+    page.wait_for_function("() => document.querySelectorAll('#claim-list .claim').length === 1")
+    assert not Claim.objects.filter(pk=claim.pk).exists()
+
+
+def test_a_200kb_article_with_emoji_keeps_offsets(page, live_server, setup, annotator):
+    body = ("قال المتحدث 😀 إن 3000 شخص غادروا. " * 6000)[:200_000] + "\nالنهاية 🎉 هنا"
+    article = setup(body)
+    login(page, live_server, annotator)
+    page.goto(live_server.url + article.get_absolute_url())
+    assert page.eval_on_selector("#article-text", "el => el.textContent.length") == len(body.encode("utf-16-le")) // 2
+    start = body.rindex("النهاية")
+    select(page, body, start, start + 7)
+    assert form_span(page) == (start, start + 7, "النهاية")
+    save(page, "true", 1)
+    claim = Claim.objects.get()
+    assert body[claim.start : claim.end] == "النهاية"
+
+
+def test_claimant_marked_in_the_text(page, live_server, setup, annotator):
+    article = setup(VOCALISED)
+    login(page, live_server, annotator)
+    page.goto(live_server.url + article.get_absolute_url())
+    claim_at = article.text.index("إِنَّ")
+    select(page, article.text, claim_at, len(article.text) - 1)
+    page.click("#anchor-source")
+    name = "المُتَحَدِّثُ"
+    name_at = article.text.index(name)
+    page.evaluate("() => document.getSelection().removeAllRanges()")
+    select(page, article.text, name_at, name_at + len(name))
+    page.wait_for_function("() => document.getElementById('claim-form').elements.source_start.value !== ''")
+    page.select_option("#claim-form select[name=source_kind]", "government_body")
+    save(page, "unverifiable", 1)
+    claim = Claim.objects.get()
+    assert claim.quote == article.text[claim_at : len(article.text) - 1]
+    assert (claim.source.name, claim.source.kind) == (name, "government_body")
+    assert article.text[claim.source_start : claim.source_end] == name
+
+
+def test_screenshot_of_the_annotation_page(page, live_server, annotator):
+    """Saves tests/artifacts/annotation-page.png to look at: joined RTL text, highlights in place."""
+    seed = Path(__file__).parents[1] / "seeds" / "001_fecb8b2d1898e5e9.txt"
+    project = factories.make_project("Screenshot", guidelines="حدّد كل ادعاء قابل للتحقق مع مصدره.")
+    article = factories.make_article(seed.read_text(encoding="utf-8"), project=project, external_id=seed.stem)
+    factories.assign(article, annotator)
+    factories.make_claim(article, annotator, "مصطفى بالي")
+    factories.make_claim(article, annotator, "استسلام المئات من عناصر تنظيم «الدولة»", verification_status_id="mixed")
+    factories.make_claim(article, annotator, "عناصر تنظيم «الدولة» وأفراد عائلاتهم")  # overlaps
+    login(page, live_server, annotator)
+    page.goto(live_server.url + article.get_absolute_url())
+    direction = page.eval_on_selector("#article-text", "el => [el.lang, el.dir, getComputedStyle(el).direction, getComputedStyle(el).whiteSpace]")
+    assert direction == ["ar", "rtl", "rtl", "pre-wrap"]
+    # Right to left: a word's successor on the same line lies to its left.
+    quote = "مصطفى بالي"
+    at = article.text.index(quote)
+    boxes = page.evaluate(
+        """([a, b, c]) => { const n = document.getElementById('article-text').firstChild;
+            const box = (s, e) => { const r = document.createRange(); r.setStart(n, s); r.setEnd(n, e); return r.getBoundingClientRect(); };
+            const one = box(a, b), two = box(b + 1, c); return [one.left, one.right, two.left, two.right, one.top, two.top]; }""",
+        [utf16(article.text, at), utf16(article.text, at + 5), utf16(article.text, at + len(quote))],
+    )
+    first_left, first_right, second_left, second_right, first_top, second_top = boxes
+    assert abs(first_top - second_top) < 2 and second_right <= first_left + 1
+    assert page.evaluate("() => CSS.highlights.get('claim').size + CSS.highlights.get('claim-overlap').size") >= 3
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "annotation-page.png"), full_page=False)
+    assert (ARTIFACTS / "annotation-page.png").stat().st_size > 10_000
