@@ -233,7 +233,7 @@ def _article(name: str, row: int | None, values: dict, options: ImportOptions, f
         raise ImportRefused(name, "'external_id' is empty", row)
     title = _string(name, row, values, "title", 500).strip()
     if not title:
-        title = next((line.strip() for line in text.split("\n") if line.strip()), "")[:200]
+        title = derive_title(text)
     language = options.language or _string(name, row, values, "language", 20).strip()
     try:
         language = textlib.check_language_code(language) if language else textlib.detect_language(text)
@@ -256,6 +256,15 @@ def _article(name: str, row: int | None, values: dict, options: ImportOptions, f
         published_at=_date(name, row, values.get("published_at")),
         **file_info,
     )
+
+
+def derive_title(text: str, limit: int = 120) -> str:
+    """The first non-blank line, cut at a word boundary when it is long."""
+    line = next((line.strip() for line in text.split("\n") if line.strip()), "")
+    if len(line) <= limit:
+        return line
+    cut = line.rfind(" ", 0, limit)
+    return line[: cut if cut > limit // 2 else limit].rstrip() + "…"
 
 
 def _date(name: str, row: int | None, value: object) -> date | None:

@@ -86,6 +86,16 @@ def test_csv_json_jsonl_with_metadata(tmp_path):
     assert Article.objects.get(external_id="c-3").language == "ar"  # default id: file stem and row
 
 
+def test_derived_titles_are_cut_at_a_word():
+    from annotations.importing import derive_title
+
+    assert derive_title("\n  عنوان قصير  \nنص") == "عنوان قصير"
+    long = "کلمه " * 60
+    title = derive_title(long)
+    assert title.endswith("…") and len(title) <= 121 and title[:-1] == title[:-1].rstrip()
+    assert long.startswith(title[:-1])
+
+
 def test_a_200kb_article_in_csv(tmp_path):
     big = ("قال المتحدث إن 3000 شخص غادروا. " * 7000)[:200_000]
     (tmp_path / "big.csv").write_text("text\n" + '"' + big + '"\n', encoding="utf-8")

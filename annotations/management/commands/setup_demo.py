@@ -52,8 +52,8 @@ class Command(BaseCommand):
             annotators=annotators,
             per_article=min(project.annotators_per_article, len(annotators)),
         )
-        self.stdout.write(f"Assigned {assigned} new article(s) in project {project.name!r}.")
-        self.stdout.write(self.style.SUCCESS("Demo logins (http://127.0.0.1:8000/accounts/login/):"))
+        self.stdout.write(f"Created {assigned} new assignment(s) in project {project.name!r}.")
+        self.stdout.write(self.style.SUCCESS("Demo logins:"))
         for username, password, groups, is_staff in DEMO_USERS:
             role = "admin" if is_staff else ", ".join(groups).lower()
             self.stdout.write(f"  {role:<12} username: {username:<12} password: {password}")
