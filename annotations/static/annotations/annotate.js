@@ -230,6 +230,11 @@
   }
 
   document.addEventListener("selectionchange", onSelectionChange);
+  // Take a selection the browser has not yet reported before the form is sent
+  // (capture phase, so this runs before htmx serialises the form).
+  document.addEventListener("submit", (event) => {
+    if (event.target.id === "claim-form") onSelectionChange();
+  }, true);
 
   el.addEventListener("click", (event) => {
     const selection = document.getSelection();
