@@ -376,3 +376,76 @@ class Claim(SpanLabels):
     def __str__(self) -> str:
         return f"{self.quote[:60]} [{self.start}:{self.end}]"
 
+
+
+class Provenance(models.TextChoices):
+    UNANIMOUS = "unanimous", _("Unanimous")
+    MAJORITY = "majority", _("Majority")
+    ADJUDICATED = "adjudicated", _("Adjudicated")
+
+
+class GoldClaimQuerySet(models.QuerySet):
+    def with_labels(self) -> GoldClaimQuerySet:
+        return self.select_related(
+            "source", "adjudicator", "verification_status", "claim_type", "check_worthiness", "attribution"
+        )
+
+
+class GoldClaim(SpanLabels):
+    """An adjudicated claim: what the desk publishes as gold data."""
+
+    provenance = models.CharField(_("provenance"), max_length=20, choices=Provenance)
+    adjudicator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="gold_claims",
+        verbose_name=_("adjudicator"),
+    )
+    annotations = models.ManyToManyField(
+        Claim, related_name="gold_claims", blank=True, verbose_name=_("from claims")
+    )
+    decision_note = models.TextField(_("decision note"), blank=True)
+
+    objects = GoldClaimQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[annotations])
+
+    class Meta:
+        ordering = ["article", "start", "end", "pk"]
+        verbose_name = _("gold claim")
+        verbose_name_plural = _("gold claims")
+        constraints = [
+            *SpanLabels.span_constraints("goldclaim"),
+            models.CheckConstraint(
+                condition=Q(provenance__in=Provenance.values), name="goldclaim_provenance_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quote[:60]} [{self.start}:{self.end}] ({self.provenance})"
+
+
+class Rejection(models.Model):
+    """An adjudicator's decision that a group of claims is not a claim."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.PROTECT, related_name="rejections", verbose_name=_("article")
+    )
+    adjudicator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="rejections",
+        verbose_name=_("adjudicator"),
+    )
+    claims = models.ManyToManyField(Claim, related_name="rejections", verbose_name=_("claims"))
+    decision_note = models.TextField(_("decision note"), blank=True)
+    created_at = models.DateTimeField(_("decided"), auto_now_add=True)
+
+    history = HistoricalRecords(m2m_fields=[claims])
+
+    class Meta:
+        ordering = ["article", "pk"]
+        verbose_name = _("rejection")
+        verbose_name_plural = _("rejections")
+
+    def __str__(self) -> str:
+        return f"{self.article}: {self.claims.count()} claim(s) rejected"
