@@ -10,6 +10,7 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import redirect
@@ -19,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import exporting, importing
+from . import exporting, importing, workflow
 from .views import export_response
 from . import text as textlib
 from .models import (
@@ -27,27 +28,48 @@ from .models import (
     Assignment,
     Attribution,
     CheckWorthiness,
+    ANNOTATOR_GROUP,
     Claim,
     ClaimType,
+    GoldClaim,
     Project,
+    Rejection,
     Source,
     Verdict,
 )
 
 
-def _export_actions(articles_of):
+def _export_actions(articles_of, *, gold: bool = False):
     """Admin actions exporting the selection in each format, from exporting.py."""
 
     def make(fmt: str):
         def action(modeladmin, request, queryset):
             articles, claims = articles_of(queryset)
-            return export_response(fmt, articles=articles, claims=claims)
+            return export_response(fmt, articles=articles, claims=claims, gold=gold)
 
-        action.__name__ = f"export_{fmt}"
-        action.short_description = _("Export selected as %(format)s") % {"format": fmt.upper()}
+        action.__name__ = f"export_{'gold_' if gold else ''}{fmt}"
+        action.short_description = (
+            _("Export gold claims of selected as %(format)s") if gold else _("Export selected as %(format)s")
+        ) % {"format": fmt.upper()}
         return action
 
     return [make(fmt) for fmt in exporting.FORMATS]
+
+
+@admin.action(description=_("Assign to annotators (share out evenly)"))
+def assign_evenly(modeladmin, request, queryset):
+    """Top up the selected articles to their project's number of annotators, balancing the load."""
+    annotators = list(get_user_model().objects.filter(is_active=True, groups__name=ANNOTATOR_GROUP))
+    created = 0
+    for project in Project.objects.filter(articles__in=queryset).distinct():
+        try:
+            created += workflow.assign_articles(
+                articles=queryset.filter(project=project), annotators=annotators, per_article=project.annotators_per_article
+            )
+        except ValueError as exc:
+            modeladmin.message_user(request, str(exc), messages.ERROR)
+            return
+    modeladmin.message_user(request, _("Created %(count)d assignment(s).") % {"count": created}, messages.SUCCESS)
 
 
 @admin.register(Project)
@@ -125,7 +147,11 @@ class ArticleAdmin(SimpleHistoryAdmin):
         "text_sha256", "source_file", "source_row", "source_sha256", "import_encoding",
         "import_had_bom", "import_line_endings", "imported_at",
     ]
-    actions = _export_actions(lambda queryset: (queryset, None))
+    actions = [
+        assign_evenly,
+        *_export_actions(lambda queryset: (queryset, None)),
+        *_export_actions(lambda queryset: (queryset, None), gold=True),
+    ]
     change_list_template = "admin/annotations/article/change_list.html"
 
     def get_readonly_fields(self, request, obj=None):
@@ -202,6 +228,27 @@ class ClaimAdmin(SimpleHistoryAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(GoldClaim)
+class GoldClaimAdmin(SimpleHistoryAdmin):
+    list_display = ["quote", "article", "provenance", "verification_status", "adjudicator", "updated_at"]
+    list_filter = ["provenance", "verification_status", "claim_type", "article__project"]
+    search_fields = ["quote", "article__external_id", "adjudicator__username", "decision_note"]
+    raw_id_fields = ["article", "source", "annotations"]
+    readonly_fields = ["article", "adjudicator", "start", "end", "quote", "prefix", "suffix", "source_start", "source_end", "version", "created_at", "updated_at"]
+    actions = _export_actions(
+        lambda queryset: (Article.objects.filter(goldclaims__in=queryset).distinct(), queryset), gold=True
+    )
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Rejection)
+class RejectionAdmin(SimpleHistoryAdmin):
+    list_display = ["article", "adjudicator", "decision_note", "created_at"]
+    raw_id_fields = ["article", "claims"]
 
 
 @admin.register(Source)

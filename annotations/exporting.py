@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 
 from django.db.models import QuerySet
 
-from .models import Article, Claim
+from .models import Article, Claim, GoldClaim
 
 SCHEMA_VERSION = 1
 OFFSET_UNIT = "unicode_code_point"
@@ -26,16 +26,20 @@ FORMATS = {
 CHUNK = 500
 
 ARTICLE_FIELDS = ("id", "external_id", "title", "language", "text", "text_sha256", "url", "outlet", "published_at")
-CLAIM_FIELDS = (
+SPAN_FIELDS = (
     "id", "article_id", "start", "end", "quote", "claim_type_id", "check_worthiness_id",
     "verification_status_id", "attribution_id", "source__name", "source__kind", "source_start",
-    "source_end", "evidence", "note", "annotator__username", "created_at", "updated_at",
+    "source_end", "evidence", "note", "created_at", "updated_at",
 )
-CSV_COLUMNS = (
+CLAIM_FIELDS = (*SPAN_FIELDS, "annotator__username")
+GOLD_FIELDS = (*SPAN_FIELDS, "provenance", "adjudicator__username", "decision_note")
+CSV_SPAN_COLUMNS = (
     "article_external_id", "language", "text_sha256", "offset_unit", "claim_id", "start", "end",
     "quote", "claim_type", "check_worthiness", "verification_status", "attribution",
-    "source_name", "source_kind", "source_start", "source_end", "evidence", "note", "annotator",
+    "source_name", "source_kind", "source_start", "source_end", "evidence", "note",
 )
+CSV_COLUMNS = (*CSV_SPAN_COLUMNS, "annotator")
+CSV_GOLD_COLUMNS = (*CSV_SPAN_COLUMNS, "provenance", "adjudicator", "annotators", "decision_note")
 # A cell starting with one of these is run as a formula by spreadsheets.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -61,9 +65,22 @@ def _claim(row: dict) -> dict:
         "source": source,
         "evidence": row["evidence"] or [],
         "note": row["note"],
-        "annotator": row["annotator__username"],
         "created_at": row["created_at"].isoformat(),
         "updated_at": row["updated_at"].isoformat(),
+    }
+
+
+def _annotator_claim(row: dict, _extra: dict) -> dict:
+    return {**_claim(row), "annotator": row["annotator__username"]}
+
+
+def _gold_claim(row: dict, annotators: dict[int, list[str]]) -> dict:
+    return {
+        **_claim(row),
+        "provenance": row["provenance"],
+        "adjudicator": row["adjudicator__username"],
+        "annotators": annotators.get(row["id"], []),
+        "decision_note": row["decision_note"],
     }
 
 
@@ -81,8 +98,18 @@ def _article(row: dict, claims: list[dict]) -> dict:
     }
 
 
-def iter_articles(articles: QuerySet, claims: QuerySet) -> Iterator[dict]:
+def _gold_annotators(ids: list[int]) -> dict[int, list[str]]:
+    """The usernames behind each gold claim, from the claims it came from."""
+    result: dict[int, set[str]] = {}
+    links = GoldClaim.annotations.through.objects.filter(goldclaim_id__in=ids)
+    for gold_id, username in links.values_list("goldclaim_id", "claim__annotator__username"):
+        result.setdefault(gold_id, set()).add(username)
+    return {gold_id: sorted(names) for gold_id, names in result.items()}
+
+
+def iter_articles(articles: QuerySet, claims: QuerySet, *, gold: bool = False) -> Iterator[dict]:
     """Each article in the export shape with its claims, in primary-key order, chunk by chunk."""
+    fields, shape = (GOLD_FIELDS, _gold_claim) if gold else (CLAIM_FIELDS, _annotator_claim)
     last = 0
     articles = articles.order_by("pk").values(*ARTICLE_FIELDS)
     while True:
@@ -91,9 +118,10 @@ def iter_articles(articles: QuerySet, claims: QuerySet) -> Iterator[dict]:
             return
         last = chunk[-1]["id"]
         by_article: dict[int, list[dict]] = {row["id"]: [] for row in chunk}
-        rows = claims.filter(article_id__in=by_article).order_by("article_id", "start", "end", "pk")
-        for row in rows.values(*CLAIM_FIELDS):
-            by_article[row["article_id"]].append(_claim(row))
+        rows = list(claims.filter(article_id__in=by_article).order_by("article_id", "start", "end", "pk").values(*fields))
+        extra = _gold_annotators([row["id"] for row in rows]) if gold else {}
+        for row in rows:
+            by_article[row["article_id"]].append(shape(row, extra))
         for row in chunk:
             yield _article(row, by_article[row["id"]])
 
@@ -102,10 +130,11 @@ def _dumps(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def iter_json(articles: Iterable[dict]) -> Iterator[str]:
+def iter_json(articles: Iterable[dict], *, gold: bool = False) -> Iterator[str]:
     header = {
         "schema_version": SCHEMA_VERSION,
         "offset_unit": OFFSET_UNIT,
+        "gold": gold,
         "exported_at": datetime.now(timezone.utc).isoformat(),
     }
     yield _dumps(header)[:-1] + ', "articles": [\n'
@@ -116,7 +145,7 @@ def iter_json(articles: Iterable[dict]) -> Iterator[str]:
     yield "\n]}\n"
 
 
-def iter_jsonl(articles: Iterable[dict]) -> Iterator[str]:
+def iter_jsonl(articles: Iterable[dict], *, gold: bool = False) -> Iterator[str]:
     for article in articles:
         # Each line stands alone, so each states its unit.
         yield _dumps({"schema_version": SCHEMA_VERSION, "offset_unit": OFFSET_UNIT, **article}) + "\n"
@@ -129,29 +158,34 @@ def formula_safe(value: object) -> object:
     return value
 
 
-class _Line:
+class LineBuffer:
     """A file-like object whose write returns the line, for csv.writer."""
 
     def write(self, value: str) -> str:
         return value
 
 
-def iter_csv(articles: Iterable[dict]) -> Iterator[str]:
-    writer = csv.writer(_Line())
-    yield writer.writerow(CSV_COLUMNS)
+def iter_csv(articles: Iterable[dict], *, gold: bool = False) -> Iterator[str]:
+    columns = CSV_GOLD_COLUMNS if gold else CSV_COLUMNS
+    writer = csv.writer(LineBuffer())
+    yield writer.writerow(columns)
     for article in articles:
         lead = [article["external_id"], article["language"], article["text_sha256"], OFFSET_UNIT]
         if not article["claims"]:
             # Articles without claims are listed too, with empty claim columns.
-            yield writer.writerow([formula_safe(v) for v in lead] + [""] * (len(CSV_COLUMNS) - len(lead)))
+            yield writer.writerow([formula_safe(v) for v in lead] + [""] * (len(columns) - len(lead)))
         for claim in article["claims"]:
             source = claim["source"] or {}
             cells = lead + [
                 claim["id"], claim["start"], claim["end"], claim["quote"], claim["claim_type"],
                 claim["check_worthiness"], claim["verification_status"], claim["attribution"],
                 source.get("name", ""), source.get("kind", ""), source.get("start", ""),
-                source.get("end", ""), " ".join(claim["evidence"]), claim["note"], claim["annotator"],
+                source.get("end", ""), " ".join(claim["evidence"]), claim["note"],
             ]
+            if gold:
+                cells += [claim["provenance"], claim["adjudicator"], " ".join(claim["annotators"]), claim["decision_note"]]
+            else:
+                cells.append(claim["annotator"])
             yield writer.writerow([formula_safe(cell) for cell in cells])
 
 
@@ -163,10 +197,12 @@ def stream(
     *,
     articles: QuerySet | None = None,
     claims: QuerySet | None = None,
+    gold: bool = False,
 ) -> Iterator[str]:
-    """The chosen format's text, chunk by chunk."""
+    """The chosen format's text, chunk by chunk: annotators' claims, or with gold=True the gold claims."""
     if fmt not in WRITERS:
         raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(WRITERS)}")
     articles = Article.objects.all() if articles is None else articles
-    claims = Claim.objects.all() if claims is None else claims
-    return WRITERS[fmt](iter_articles(articles, claims))
+    if claims is None:
+        claims = GoldClaim.objects.all() if gold else Claim.objects.all()
+    return WRITERS[fmt](iter_articles(articles, claims, gold=gold), gold=gold)

@@ -10,7 +10,7 @@ from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from . import text as textlib
-from .models import Article, Attribution, CheckWorthiness, Claim, ClaimType, SourceKind, Verdict
+from .models import Article, Attribution, CheckWorthiness, Claim, ClaimType, GoldClaim, SourceKind, Verdict
 
 MAX_EVIDENCE_LINKS = 20
 MAX_QUOTE_CHARS = 100_000
@@ -43,7 +43,9 @@ def _terms(model, current=None):
     return queryset.order_by("position", "slug")
 
 
-class ClaimForm(forms.ModelForm):
+class SpanForm(forms.ModelForm):
+    """A span with its labels, validated against the article's stored text."""
+
     start = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
     end = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
     quote = forms.CharField(strip=False, max_length=MAX_QUOTE_CHARS, widget=forms.HiddenInput)
@@ -98,20 +100,37 @@ class ClaimForm(forms.ModelForm):
             if instance is None and default:
                 field.initial = default
         if instance is not None:
-            self.initial.update(
-                start=instance.start,
-                end=instance.end,
-                quote=instance.quote,
-                source_name=instance.source.name if instance.source else "",
-                source_kind=instance.source.kind if instance.source else SourceKind.PERSON,
-                source_start=instance.source_start,
-                source_end=instance.source_end,
-                source_quote=instance.source_quote,
-                evidence="\n".join(instance.evidence or []),
-                version=instance.version,
-            )
+            self.fill_from(instance)
+            self.initial["version"] = instance.version
         elif not self.is_bound:
             self.initial["client_token"] = uuid.uuid4()
+
+    @property
+    def top_errors(self) -> list[ValidationError]:
+        """Errors shown above the form: non-field errors and those of hidden fields."""
+        errors = list(self.non_field_errors().as_data())
+        for field in self.hidden_fields():
+            errors.extend(field.errors.as_data())
+        return errors
+
+    def fill_from(self, claim) -> None:
+        """Start an unbound form from another claim's span and labels (an adjudicator's edit)."""
+        self.initial.update(
+            start=claim.start,
+            end=claim.end,
+            quote=claim.quote,
+            claim_type=claim.claim_type_id,
+            check_worthiness=claim.check_worthiness_id,
+            verification_status=claim.verification_status_id,
+            attribution=claim.attribution_id,
+            source_name=claim.source.name if claim.source else "",
+            source_kind=claim.source.kind if claim.source else SourceKind.PERSON,
+            source_start=claim.source_start,
+            source_end=claim.source_end,
+            source_quote=claim.source_quote,
+            evidence="\n".join(claim.evidence or []),
+            note=claim.note,
+        )
 
     def clean_quote(self) -> str:
         # The stored text never holds CR (import turns CRLF into LF), and HTML
@@ -137,7 +156,13 @@ class ClaimForm(forms.ModelForm):
     def clean(self) -> dict:
         data = super().clean()
         text = self.article.text
-        if {"start", "end", "quote"} <= data.keys():
+        missing = [name for name in ("start", "end", "quote") if name not in data]
+        if missing:
+            # The selection's fields are hidden: say once, where it shows, what is wrong.
+            for name in missing:
+                self._errors.pop(name, None)
+            self.add_error(None, ValidationError(SPAN_MESSAGES["empty_span"], code="empty_span"))
+        else:
             try:
                 textlib.validate_span(text, data["start"], data["end"], data["quote"])
             except textlib.TextError as exc:
@@ -160,3 +185,40 @@ class ClaimForm(forms.ModelForm):
             else:
                 data["source_name"] = data.get("source_name") or quote[:300]
         return data
+
+
+class ClaimForm(SpanForm):
+    """An annotator's claim."""
+
+
+class GoldForm(SpanForm):
+    """An adjudicator's edited or merged version of a group, saved as a gold claim."""
+
+    group = forms.RegexField(regex=r"^\d+(-\d+)*$", required=False, max_length=2000, widget=forms.HiddenInput)
+    decision_note = forms.CharField(
+        label=_("Decision note"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"})
+    )
+
+    class Meta(SpanForm.Meta):
+        model = GoldClaim
+
+    @property
+    def claim_ids(self) -> list[int]:
+        return parse_group(self.cleaned_data.get("group") or "")
+
+
+class DecisionForm(forms.Form):
+    """Accept one version of a group, or reject the group, with a note."""
+
+    group = forms.RegexField(regex=r"^\d+(-\d+)*$", max_length=2000)
+    claim = forms.IntegerField(required=False, min_value=1)
+    decision_note = forms.CharField(required=False, max_length=5000)
+
+    @property
+    def claim_ids(self) -> list[int]:
+        return parse_group(self.cleaned_data["group"])
+
+
+def parse_group(key: str) -> list[int]:
+    """Claim ids from a group key such as "12-15-19"."""
+    return [int(part) for part in key.split("-") if part]

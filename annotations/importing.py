@@ -137,10 +137,8 @@ def parse_file(name: str, data: bytes, options: ImportOptions) -> Iterator[Artic
         return
     if suffix == ".csv":
         rows = _csv_rows(name, decoded.text)
-    elif suffix == ".json":
-        rows = _json_rows(name, decoded.text)
-    elif suffix == ".jsonl":
-        rows = _jsonl_rows(name, decoded.text)
+    elif suffix in (".json", ".jsonl"):
+        rows = _article_fields(json_objects(name, decoded.text, lines=suffix == ".jsonl"))
     else:
         raise ImportRefused(name, f"unsupported file type (use {', '.join(FORMATS)})")
     for row, values in rows:
@@ -182,7 +180,13 @@ def _load_json(name: str, text: str, row: int | None = None) -> object:
         raise ImportRefused(name, "the JSON is nested too deeply", row) from None
 
 
-def _json_rows(name: str, text: str) -> Iterator[tuple[int, dict]]:
+def json_objects(name: str, text: str, *, lines: bool) -> Iterator[tuple[int, dict]]:
+    """(row, object) pairs from a JSON list, the export's {"articles": [...]}, or JSON lines."""
+    if lines:
+        for number, line in enumerate(text.split("\n"), start=1):
+            if line.strip():
+                yield number, _object(name, _load_json(name, line, number), number)
+        return
     data = _load_json(name, text)
     if isinstance(data, dict) and isinstance(data.get("articles"), list):
         data = data["articles"]  # the export's own shape
@@ -192,16 +196,15 @@ def _json_rows(name: str, text: str) -> Iterator[tuple[int, dict]]:
         yield number, _object(name, item, number)
 
 
-def _jsonl_rows(name: str, text: str) -> Iterator[tuple[int, dict]]:
-    for number, line in enumerate(text.split("\n"), start=1):
-        if line.strip():
-            yield number, _object(name, _load_json(name, line, number), number)
+def _article_fields(rows: Iterator[tuple[int, dict]]) -> Iterator[tuple[int, dict]]:
+    for number, item in rows:
+        yield number, {key: item[key] for key in FIELDS if key in item and item[key] is not None}
 
 
 def _object(name: str, item: object, row: int) -> dict:
     if not isinstance(item, dict):
-        raise ImportRefused(name, "expected an object with a 'text' field", row)
-    return {key: item[key] for key in FIELDS if key in item and item[key] is not None}
+        raise ImportRefused(name, "expected an object", row)
+    return item
 
 
 def _string(name: str, row: int | None, values: dict, key: str, limit: int) -> str:

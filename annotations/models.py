@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from . import agreement
 from . import text as textlib
 
 ANNOTATOR_GROUP = "Annotator"
@@ -337,6 +338,13 @@ class SpanLabels(models.Model):
                 name=f"{prefix}_source_span",
             ),
         ]
+
+    def as_span(self) -> agreement.Span:
+        """This claim as the agreement code sees it."""
+        return agreement.Span(
+            self.start, self.end, self.verification_status_id, self.claim_type_id,
+            self.check_worthiness_id, self.pk, (self.attribution_id, self.source_id),
+        )
 
     @property
     def source_quote(self) -> str:

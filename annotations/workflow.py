@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from . import agreement, reports
 from . import text as textlib
-from .models import Article, Assignment, Claim, Source
+from .models import Article, Assignment, Claim, GoldClaim, Rejection, Source, is_adjudicator
 
 
 class StaleVersion(Exception):
@@ -156,3 +157,132 @@ def assign_articles(*, articles, annotators, per_article: int) -> int:
                 load[annotator_id] += 1
         bulk_create_with_history(created, Assignment)
     return len(created)
+
+
+# Adjudication: turning a group of annotators' claims into a gold claim or a rejection.
+
+
+class StaleGroup(Exception):
+    """The group changed (a claim was edited, deleted or already decided) since the page was shown."""
+
+
+def check_can_adjudicate(*, user) -> None:
+    if not is_adjudicator(user):
+        raise PermissionDenied(_("Only adjudicators can adjudicate."))
+
+
+def decided_claim_ids(article: Article) -> set[int]:
+    """Claims already turned into gold or rejected."""
+    gold = GoldClaim.annotations.through.objects.filter(goldclaim__article=article).values_list("claim_id", flat=True)
+    rejected = Rejection.claims.through.objects.filter(rejection__article=article).values_list("claim_id", flat=True)
+    return set(gold) | set(rejected)
+
+
+def _locked_group(article: Article, claim_ids: list[int]) -> list[Claim]:
+    ids = set(claim_ids)
+    claims = list(Claim.objects.select_for_update().filter(article=article, pk__in=ids).select_related("annotator"))
+    if not ids or len(claims) != len(ids) or ids & decided_claim_ids(article):
+        raise StaleGroup(_("These claims changed or were already decided; the page shows them as they are now."))
+    return claims
+
+
+def _provenance(article: Article, claims: list[Claim], version: tuple) -> str:
+    members = [(claim.annotator.username, claim.as_span()) for claim in claims]
+    return agreement.provenance(members, version, len(reports.article_claims(article)))
+
+
+def accept_version(*, user, article: Article, claim_ids: list[int], chosen_id: int, note: str = "") -> GoldClaim:
+    """Make one annotator's version of a group the gold claim."""
+    check_can_adjudicate(user=user)
+    with transaction.atomic():
+        claims = _locked_group(article, claim_ids)
+        chosen = next((claim for claim in claims if claim.pk == chosen_id), None)
+        if chosen is None:
+            raise StaleGroup(_("The chosen claim is not part of this group."))
+        gold = GoldClaim(
+            article=article,
+            adjudicator=user,
+            decision_note=note,
+            provenance=_provenance(article, claims, chosen.as_span().version),
+            **{
+                name: getattr(chosen, name)
+                for name in (
+                    "start", "end", "quote", "prefix", "suffix", "claim_type_id", "check_worthiness_id",
+                    "verification_status_id", "attribution_id", "source_id", "source_start", "source_end",
+                    "evidence", "note",
+                )
+            },
+        )
+        gold.save()
+        gold.annotations.set(claims)
+    return gold
+
+
+def create_gold(*, user, article: Article, claim_ids: list[int], data: dict) -> GoldClaim:
+    """Save an edited or merged version of a group (or a claim every annotator missed) as gold."""
+    check_can_adjudicate(user=user)
+    with transaction.atomic():
+        claims = _locked_group(article, claim_ids) if claim_ids else []
+        gold = GoldClaim(article=article, adjudicator=user, decision_note=data.get("decision_note") or "")
+        _apply(gold, data)
+        gold.provenance = _provenance(article, claims, gold.as_span().version) if claims else "adjudicated"
+        gold.save()
+        gold.annotations.set(claims)
+    return gold
+
+
+def reject_group(*, user, article: Article, claim_ids: list[int], note: str = "") -> Rejection:
+    """Record that a group of claims is not a claim."""
+    check_can_adjudicate(user=user)
+    with transaction.atomic():
+        claims = _locked_group(article, claim_ids)
+        rejection = Rejection.objects.create(article=article, adjudicator=user, decision_note=note)
+        rejection.claims.set(claims)
+    return rejection
+
+
+def accept_unanimous(*, user, article: Article) -> int:
+    """Accept every group on which all annotators agree; return how many gold claims were made."""
+    check_can_adjudicate(user=user)
+    decided = decided_claim_ids(article)
+    accepted = 0
+    for group in agreement.group_claims(reports.article_claims(article)):
+        ids = [span.id for _name, span in group.members]
+        if group.status == agreement.AGREE and not decided.intersection(ids):
+            accept_version(user=user, article=article, claim_ids=ids, chosen_id=ids[0])
+            accepted += 1
+    return accepted
+
+
+def undo_decision(*, user, decision: GoldClaim | Rejection) -> None:
+    """Take back a gold claim or a rejection; its history keeps a copy."""
+    check_can_adjudicate(user=user)
+    with transaction.atomic():
+        decision.delete()
+
+
+def reopen_assignment(*, user, assignment: Assignment) -> Assignment:
+    """Give a submitted article back to its annotator so they can change their claims."""
+    check_can_adjudicate(user=user)
+    with transaction.atomic():
+        assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+        if assignment.state != Assignment.State.SUBMITTED:
+            raise PermissionDenied(_("Only a submitted article can be reopened."))
+        assignment.state = Assignment.State.IN_PROGRESS
+        assignment.submitted_at = None
+        assignment.save(update_fields=["state", "submitted_at"])
+    return assignment
+
+
+def load_claims(*, loads) -> int:
+    """Write validated claims from a file in one transaction, giving annotators the articles they annotated."""
+    with transaction.atomic():
+        for load in loads:
+            _start_assignment(user=load.annotator, article=load.article)
+        claims = []
+        for load in loads:
+            claim = Claim(article=load.article, annotator=load.annotator)
+            _apply(claim, load.data)
+            claims.append(claim)
+        bulk_create_with_history(claims, Claim, batch_size=500)
+    return len(claims)

@@ -9,7 +9,9 @@ import pytest
 from django.apps import apps as django_apps
 from django.core.management import call_command
 
-from annotations.models import Claim
+from django.urls import reverse
+
+from annotations.models import Claim, GoldClaim
 
 from . import factories
 
@@ -283,3 +285,78 @@ def test_screenshot_of_the_annotation_page(page, live_server, annotator):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "annotation-page.png"), full_page=False)
     assert (ARTIFACTS / "annotation-page.png").stat().st_size > 10_000
+
+
+def test_two_annotators_then_adjudication_in_the_browser(browser, live_server, project, annotator, other_annotator, adjudicator):
+    """The review flow as people do it: annotate in two sessions, submit, adjudicate, export gold."""
+    article = factories.make_article(PERSIAN, project=project, external_id="fa-1")
+    for user in (annotator, other_annotator):
+        factories.assign(article, user)
+    text = article.text
+    for user, quotes in ((annotator, ["۳۰۰۰ نفر", "حملات هوایی"]), (other_annotator, ["۳۰۰۰ نفر", "حملات هوایی ادامه دارد"])):
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
+        login(page, live_server, user)
+        page.goto(live_server.url + article.get_absolute_url())
+        for count, quote in enumerate(quotes, start=1):
+            start = text.index(quote)
+            select(page, text, start, start + len(quote))
+            save(page, "mostly_true" if count == 1 else ("false" if user == annotator else "mixed"), count)
+        page.click(".submit-article button")
+        page.wait_for_url(f"{live_server.url}/articles/")
+        context.close()
+    context = browser.new_context(viewport={"width": 1400, "height": 1100})
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    login(page, live_server, adjudicator)
+    page.goto(live_server.url + reverse("adjudication_detail", args=[article.pk]))
+    assert page.eval_on_selector("#article-text", "el => el.textContent") == text
+    assert page.locator("li.group.agree").count() == 1 and page.locator("li.group.partial").count() == 1
+    assert "Partial" in page.inner_text("li.group.partial .badge")  # stated in words, not only colour
+    page.click("#accept-unanimous")
+    page.wait_for_function("() => document.querySelectorAll('#gold-list .claim').length === 1")
+    # Edit and merge the disagreement: start from one version, reselect the span, change the verdict.
+    page.click("li.group.partial .claim:first-child a.edit")
+    page.wait_for_function("() => document.getElementById('claim-form').elements.group.value !== ''")
+    quote = "حملات هوایی ادامه"
+    start = text.index(quote)
+    select(page, text, start, start + len(quote))
+    page.select_option("#claim-form select[name=verification_status]", "misleading")
+    page.fill("#claim-form textarea[name=decision_note]", "بخشی درست است")
+    page.click("#save-claim")
+    page.wait_for_function("() => document.querySelectorAll('#gold-list .claim').length === 2")
+    page.wait_for_function("() => CSS.highlights.get('gold') && CSS.highlights.get('gold').size === 2")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "adjudication-page.png"))
+    context.close()
+    assert not errors, errors
+    merged = GoldClaim.objects.get(quote=quote)
+    assert (merged.start, merged.end, merged.provenance, merged.verification_status_id) == (start, start + len(quote), "adjudicated", "misleading")
+    assert GoldClaim.objects.get(quote="۳۰۰۰ نفر").provenance == "unanimous"
+    data = json.loads(export_gold())
+    for item in data["articles"]:
+        for claim in item["claims"]:
+            assert item["text"][claim["start"] : claim["end"]] == claim["quote"]
+
+
+def export_gold() -> str:
+    out = StringIO()
+    call_command("export_annotations", format="json", gold=True, stdout=out)
+    return out.getvalue()
+
+
+def test_reselecting_after_escape_and_saving_an_empty_form(page, live_server, setup, annotator):
+    article = setup(PERSIAN)
+    login(page, live_server, annotator)
+    page.goto(live_server.url + article.get_absolute_url())
+    start = article.text.index("الباغوز")
+    select(page, article.text, start, start + 7)
+    page.keyboard.press("Escape")
+    assert page.eval_on_selector("#claim-form [name=quote]", "el => el.value") == ""
+    select(page, article.text, start, start + 7)  # the same words again fill the form again
+    save(page, "true", 1)
+    # The saved claim's selection is still on screen: saving again must not reuse it.
+    page.click("#save-claim")
+    page.wait_for_selector("#claim-form .errors [data-code=empty_span], #claim-form .errors li")
+    assert Claim.objects.count() == 1

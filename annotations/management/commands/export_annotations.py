@@ -5,7 +5,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from annotations import exporting
-from annotations.models import Article, Claim, Project
+from annotations.models import Article, Claim, GoldClaim, Project
 
 
 class Command(BaseCommand):
@@ -14,11 +14,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--format", choices=sorted(exporting.FORMATS), default="json")
         parser.add_argument("--project", help="only this project's articles")
+        parser.add_argument("--gold", action="store_true", help="export the adjudicated gold claims instead")
         parser.add_argument("--annotator", help="only this annotator's claims (username)")
         parser.add_argument("--output", help="write to this file instead of stdout")
 
     def handle(self, *args, **options):
-        articles, claims = Article.objects.all(), Claim.objects.all()
+        if options["gold"] and options["annotator"]:
+            raise CommandError("--annotator filters annotators' claims; it cannot be used with --gold")
+        articles = Article.objects.all()
+        claims = GoldClaim.objects.all() if options["gold"] else Claim.objects.all()
         if options["project"]:
             project = Project.objects.filter(name=options["project"]).first()
             if project is None:
@@ -26,7 +30,7 @@ class Command(BaseCommand):
             articles = articles.filter(project=project)
         if options["annotator"]:
             claims = claims.filter(annotator__username=options["annotator"])
-        chunks = exporting.stream(options["format"], articles=articles, claims=claims)
+        chunks = exporting.stream(options["format"], articles=articles, claims=claims, gold=options["gold"])
         if options["output"]:
             # newline="" so CSV's own CRLF row ends and the texts' LFs are kept as they are.
             with open(options["output"], "w", encoding="utf-8", newline="") as out:

@@ -22,7 +22,11 @@
   let activeId = null;
 
   const form = () => document.getElementById("claim-form");
+  // The user's own claims (or, when adjudicating, every annotator's versions),
+  // gold claims, and, outside blind mode, other annotators' claims.
   const claimItems = () => Array.from(document.querySelectorAll("#claim-list .claim"));
+  const layerItems = (selector) => Array.from(document.querySelectorAll(selector));
+  const allItems = () => layerItems("#claim-list .claim, #gold-list .claim, #others-list .claim");
   const snapWords = () => document.getElementById("snap-words");
 
   function nodeAt(u16) {
@@ -95,9 +99,13 @@
     const f = form();
     if (!f || f.querySelector("fieldset[disabled]")) return;
     const u16 = selectedUtf16();
-    if (!u16) return;
-    // One selection may be reported more than once; act on each only once.
-    const key = `${anchoringSource}:${u16[0]}:${u16[1]}`;
+    if (!u16) {
+      lastSelection = ""; // a later selection of the same words is a new one
+      return;
+    }
+    // One selection may be reported more than once (and is re-read on submit):
+    // act on each only once, whichever field it went to.
+    const key = `${u16[0]}:${u16[1]}`;
     if (key === lastSelection) return;
     lastSelection = key;
     const span = O.selectionToSpan(index, u16[0], u16[1], { words: !!(snapWords() && snapWords().checked) });
@@ -114,6 +122,8 @@
       setValue("end", span.end);
       setValue("quote", span.quote);
     }
+    const folded = f.querySelector("details:not([open])");
+    if (folded) folded.open = true;
     showSelection();
   }
 
@@ -139,11 +149,15 @@
     const claimant = new Highlight();
     const active = new Highlight();
     const pending = new Highlight();
+    const gold = new Highlight();
+    const other = new Highlight();
+    for (const li of layerItems("#gold-list .claim")) gold.add(rangeFor(Number(li.dataset.start), Number(li.dataset.end)));
+    for (const li of layerItems("#others-list .claim")) other.add(rangeFor(Number(li.dataset.start), Number(li.dataset.end)));
     const spans = claimItems().map((li) => [Number(li.dataset.start), Number(li.dataset.end)]);
     for (const piece of O.coverage(spans)) {
       (piece.depth > 1 ? overlap : single).add(rangeFor(piece.start, piece.end));
     }
-    for (const li of claimItems()) {
+    for (const li of allItems()) {
       if (li.dataset.sourceStart !== undefined) {
         claimant.add(rangeFor(Number(li.dataset.sourceStart), Number(li.dataset.sourceEnd)));
       }
@@ -156,6 +170,8 @@
     if (f && f.elements.namedItem("source_start") && f.elements.namedItem("source_start").value !== "") {
       pending.add(rangeFor(Number(f.elements.namedItem("source_start").value), Number(f.elements.namedItem("source_end").value)));
     }
+    other.priority = 1;
+    gold.priority = 1;
     overlap.priority = 1;
     claimant.priority = 2;
     active.priority = 3;
@@ -165,11 +181,13 @@
     CSS.highlights.set("claimant", claimant);
     CSS.highlights.set("claim-active", active);
     CSS.highlights.set("claim-pending", pending);
+    CSS.highlights.set("gold", gold);
+    CSS.highlights.set("claim-other", other);
   }
 
   function focusClaim(li, scrollText) {
     activeId = li.dataset.claimId;
-    for (const item of claimItems()) item.classList.toggle("active", item === li);
+    for (const item of allItems()) item.classList.toggle("active", item === li);
     li.focus({ preventScroll: true });
     li.scrollIntoView({ block: "nearest" });
     if (scrollText) {
@@ -199,7 +217,7 @@
   }
 
   function claimAt(cp) {
-    const hits = claimItems().filter((li) => Number(li.dataset.start) <= cp && cp < Number(li.dataset.end));
+    const hits = allItems().filter((li) => Number(li.dataset.start) <= cp && cp < Number(li.dataset.end));
     hits.sort((a, b) => (a.dataset.end - a.dataset.start) - (b.dataset.end - b.dataset.start));
     return hits[0] || null;
   }
@@ -255,7 +273,7 @@
       clearSource();
       return;
     }
-    const li = event.target.closest("#claim-list .claim");
+    const li = event.target.closest("#claim-list .claim, #gold-list .claim, #others-list .claim");
     if (li && !event.target.closest("a, button, form")) focusClaim(li, true);
   });
 
@@ -287,13 +305,18 @@
   function refresh() {
     anchoringSource = false;
     sourceCaptured = false;
-    lastSelection = "";
+    // A selection still on screen after a save belongs to the claim just saved.
+    const u16 = selectedUtf16();
+    lastSelection = u16 ? `${u16[0]}:${u16[1]}` : "";
     if (snapWords()) snapWords().checked = sessionStorage.getItem("snap-words") === "1";
-    if (activeId && !claimItems().some((li) => li.dataset.claimId === activeId)) activeId = null;
+    if (activeId && !allItems().some((li) => li.dataset.claimId === activeId)) activeId = null;
     showSelection();
   }
 
-  document.body.addEventListener("htmx:afterSettle", refresh);
+  document.body.addEventListener("htmx:afterSettle", (event) => {
+    refresh();
+    if (event.detail.target && event.detail.target.id === "claim-form") form().scrollIntoView({ block: "nearest" });
+  });
   document.body.addEventListener("htmx:oobAfterSwap", refresh);
   document.body.addEventListener("htmx:responseError", (event) => {
     const doc = new DOMParser().parseFromString(event.detail.xhr.responseText || "", "text/html");

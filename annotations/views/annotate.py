@@ -1,39 +1,28 @@
-"""Views: one per URL. htmx requests get a named partial of the same page template."""
+"""Annotating: the article list, the annotation page and the claim write paths."""
 
 from __future__ import annotations
 
-from functools import wraps
+from collections import Counter
+
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Case, When
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from . import exporting, workflow
-from .forms import ClaimForm
-from .models import Article, Assignment, Claim, Project, Source
+from .. import exporting, workflow
+from ..forms import ClaimForm
+from ..models import Article, Assignment, Claim, Project, Source, is_adjudicator
+from .common import export_response, staff_required
 
 PAGE = "annotations/article_detail.html"
 ARTICLES_PER_PAGE = 50
-
-
-def staff_required(view):
-    """Logged-in staff only: others get 403 (anonymous users go to the login page)."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_staff:
-            raise PermissionDenied(_("Only administrators can do this."))
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _visible_article(request: HttpRequest, pk: int) -> Article:
@@ -52,10 +41,15 @@ def _page_context(request: HttpRequest, article: Article, form: ClaimForm | None
     can_annotate = (assignment is not None and not assignment.is_submitted) or (
         assignment is None and user.is_staff
     )
+    others = Claim.objects.none()
+    if not article.project.blind:
+        others = Claim.objects.for_article(article).exclude(annotator=user).with_labels()
     return {
         "article": article,
         "project": article.project,
         "assignment": assignment,
+        "others": others,
+        "can_review": is_adjudicator(user),
         "can_annotate": can_annotate,
         "claims": Claim.objects.for_article(article).filter(annotator=user).with_labels(),
         "form": form if form is not None else ClaimForm(article=article),
@@ -119,8 +113,35 @@ def article_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "annotations/article_list.html",
-        {"page": page, "project": project, "projects": Project.objects.all(), "formats": exporting.FORMATS},
+        {
+            "page": page,
+            "project": project,
+            "projects": Project.objects.all(),
+            "formats": exporting.FORMATS,
+            "queue": _queue(request.user),
+            "can_review": is_adjudicator(request.user),
+        },
     )
+
+
+def _queue(user) -> dict | None:
+    """The user's assignments: how many are submitted, and the article to open next."""
+    mine = Assignment.objects.filter(annotator=user)
+    counts = Counter(mine.values_list("state", flat=True))
+    if not counts:
+        return None
+    upcoming = (
+        mine.exclude(state=Assignment.State.SUBMITTED)
+        .annotate(started=Case(When(state=Assignment.State.IN_PROGRESS, then=0), default=1))
+        .order_by("started", "article_id")
+        .select_related("article")
+        .first()
+    )
+    return {
+        "total": sum(counts.values()),
+        "submitted": counts[Assignment.State.SUBMITTED],
+        "next": upcoming.article if upcoming else None,
+    }
 
 
 @require_safe
@@ -220,22 +241,11 @@ def assignment_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 @staff_required
 def export_download(request: HttpRequest) -> StreamingHttpResponse:
-    """Stream every article and claim (or one project's) as JSON, JSONL or CSV."""
+    """Stream every article with its claims (or gold claims, with gold=1) as JSON, JSONL or CSV."""
     fmt = request.GET.get("format", "json")
     if fmt not in exporting.FORMATS:
         return HttpResponseBadRequest(_("Unknown export format."))
     articles = Article.objects.all()
     if request.GET.get("project", "").isdigit():
         articles = articles.filter(project_id=int(request.GET["project"]))
-    return export_response(fmt, articles=articles)
-
-
-def export_response(fmt: str, *, articles, claims=None) -> StreamingHttpResponse:
-    """A streamed download of one export format (also used by the admin's export actions)."""
-    response = StreamingHttpResponse(
-        (chunk.encode("utf-8") for chunk in exporting.stream(fmt, articles=articles, claims=claims)),
-        content_type=f"{exporting.FORMATS[fmt]}; charset=utf-8",
-    )
-    stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
-    response["Content-Disposition"] = f'attachment; filename="claims-{stamp}.{fmt}"'
-    return response
+    return export_response(fmt, articles=articles, gold=request.GET.get("gold") == "1")

@@ -1,0 +1,165 @@
+"""Loading claims in the export's JSON shape (design.md §5): all or nothing.
+
+For migrating from another tool, for pre-annotations and for restoring a
+backup. Articles must exist (matched by external_id, refused if their text
+differs) and so must the annotators (by username). Every claim goes through
+the web's ClaimForm, so it is validated exactly as an annotator's would be.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+
+from . import text as textlib
+from .forms import ClaimForm
+from .importing import ImportRefused, json_objects
+from .models import Article, Claim
+
+LABELS = ("claim_type", "check_worthiness", "verification_status", "attribution")
+
+
+@dataclass
+class ClaimLoad:
+    article: Article
+    annotator: object
+    data: dict
+    where: str
+
+
+@dataclass
+class LoadPlan:
+    claims: list[ClaimLoad] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    problems: list[ImportRefused] = field(default_factory=list)
+    articles: set[int] = field(default_factory=set)
+
+
+def plan_load(name: str, data: bytes, *, project=None, max_bytes: int = 0) -> LoadPlan:
+    """Read and validate every claim in a JSON or JSONL file; write nothing."""
+    plan = LoadPlan()
+    if max_bytes and len(data) > max_bytes:
+        plan.problems.append(ImportRefused(name, f"the file is {len(data)} bytes; the limit is {max_bytes}"))
+        return plan
+    try:
+        text = textlib.decode_bytes(data).text
+        rows = list(json_objects(name, text, lines=Path(name).suffix.lower() == ".jsonl"))
+    except (ImportRefused, textlib.TextError) as exc:
+        plan.problems.append(exc if isinstance(exc, ImportRefused) else ImportRefused(name, exc.message))
+        return plan
+    users = {}
+    seen = _existing_keys(rows, project)
+    for row, item in rows:
+        try:
+            article = _article(name, row, item, project)
+        except ImportRefused as exc:
+            plan.problems.append(exc)
+            continue
+        claims = item.get("claims", [])
+        if not isinstance(claims, list):
+            plan.problems.append(ImportRefused(name, "'claims' must be a list", row))
+            continue
+        plan.articles.add(article.pk)
+        for number, claim in enumerate(claims, start=1):
+            where = f"article {article.external_id!r}, claim {number}"
+            try:
+                load = _claim(name, row, where, article, claim, users)
+            except ImportRefused as exc:
+                plan.problems.append(exc)
+                continue
+            key = _key(article.pk, load.annotator.pk, load.data)
+            if key in seen:
+                plan.skipped.append(f"{where}: already present")
+                continue
+            seen.add(key)
+            plan.claims.append(load)
+    return plan
+
+
+def _key(article_id: int, annotator_id: int, data: dict) -> tuple:
+    return (article_id, annotator_id, data["start"], data["end"], *(getattr(data[label], "pk", data[label]) for label in LABELS))
+
+
+def _existing_keys(rows, project) -> set[tuple]:
+    ids = {str(item.get("external_id")) for _row, item in rows if isinstance(item.get("external_id"), (str, int))}
+    claims = Claim.objects.filter(article__external_id__in=ids)
+    if project is not None:
+        claims = claims.filter(article__project=project)
+    return {
+        (article_id, annotator_id, start, end, *labels)
+        for article_id, annotator_id, start, end, *labels in claims.values_list(
+            "article_id", "annotator_id", "start", "end", *(f"{label}_id" for label in LABELS)
+        )
+    }
+
+
+def _article(name: str, row: int, item: dict, project) -> Article:
+    external_id = item.get("external_id")
+    if not isinstance(external_id, (str, int)) or isinstance(external_id, bool) or str(external_id) == "":
+        raise ImportRefused(name, "each article needs its 'external_id'", row)
+    articles = Article.objects.filter(external_id=str(external_id))
+    if project is not None:
+        articles = articles.filter(project=project)
+    found = list(articles[:2])
+    if not found:
+        raise ImportRefused(name, f"no article with external_id {external_id!r}; import the article first", row)
+    if len(found) > 1:
+        raise ImportRefused(name, f"external_id {external_id!r} is in several projects; name one with --project", row)
+    article = found[0]
+    expected = item.get("text_sha256")
+    if expected is None and isinstance(item.get("text"), str):
+        expected = textlib.sha256_hex(textlib.normalise_newlines(item["text"])[0])
+    if expected is None:
+        raise ImportRefused(name, f"article {external_id!r} needs 'text_sha256' (or 'text') to prove it is the same text", row)
+    if expected != article.text_sha256:
+        raise ImportRefused(name, f"article {external_id!r} has a different text here than in the database", row)
+    return article
+
+
+def _claim(name: str, row: int, where: str, article: Article, claim: object, users: dict) -> ClaimLoad:
+    if not isinstance(claim, dict):
+        raise ImportRefused(name, f"{where}: expected an object", row)
+    username = claim.get("annotator")
+    if not isinstance(username, str):
+        raise ImportRefused(name, f"{where}: 'annotator' must be a username", row)
+    if username not in users:
+        users[username] = get_user_model().objects.filter(username=username).first()
+    if users[username] is None:
+        raise ImportRefused(name, f"{where}: no user named {username!r}", row)
+    for key in ("start", "end"):
+        if type(claim.get(key)) is not int:
+            raise ImportRefused(name, f"{where}: '{key}' must be a whole number of code points", row)
+    evidence = claim.get("evidence") or []
+    if not isinstance(evidence, list) or not all(isinstance(link, str) for link in evidence):
+        raise ImportRefused(name, f"{where}: 'evidence' must be a list of URLs", row)
+    source = claim.get("source") or {}
+    if not isinstance(source, dict):
+        raise ImportRefused(name, f"{where}: 'source' must be an object or null", row)
+    data = {
+        "start": claim["start"],
+        "end": claim["end"],
+        "quote": claim.get("quote"),
+        **{label: claim.get(label) for label in LABELS},
+        "source_name": source.get("name") or "",
+        "source_kind": source.get("kind") or "person",
+        "evidence": "\n".join(evidence),
+        "note": claim.get("note") or "",
+    }
+    if source.get("start") is not None or source.get("end") is not None:
+        start, end = source.get("start"), source.get("end")
+        if type(start) is not int or type(end) is not int:
+            raise ImportRefused(name, f"{where}: the claimant's 'start' and 'end' must be whole numbers", row)
+        data.update(source_start=start, source_end=end, source_quote=article.text[start:end] if 0 <= start < end else "")
+    if not all(isinstance(value, str) for value in (data["quote"], data["note"], data["source_name"], data["source_kind"])):
+        raise ImportRefused(name, f"{where}: 'quote', 'note' and the claimant's name and kind must be text", row)
+    form = ClaimForm(data, article=article)
+    if not form.is_valid():
+        reasons = "; ".join(
+            f"{key}: {error.message % (error.params or {})}" if key != "__all__" else f"{error.message} ({error.code})"
+            for key, errors in form.errors.as_data().items()
+            for error in errors
+        )
+        raise ImportRefused(name, f"{where}: {reasons}", row)
+    return ClaimLoad(article=article, annotator=users[username], data=form.cleaned_data, where=where)

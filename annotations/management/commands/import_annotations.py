@@ -1,0 +1,50 @@
+"""Load claims in the export's JSON shape, all or nothing."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from annotations import claim_import, workflow
+from annotations.models import Project
+
+
+class Command(BaseCommand):
+    help = (
+        "Load claims from a JSON or JSONL file in the export's shape, for articles and users that "
+        "already exist. Every claim is validated as the web form validates it; on any problem "
+        "nothing is loaded. Claims already present are skipped."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--project", help="look the articles up in this project only")
+        parser.add_argument("--dry-run", action="store_true", help="validate and report, write nothing")
+
+    def handle(self, *args, **options):
+        project = None
+        if options["project"]:
+            project = Project.objects.filter(name=options["project"]).first()
+            if project is None:
+                raise CommandError(f"no project named {options['project']!r}")
+        path = Path(options["file"])
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise CommandError(f"cannot read {path}: {exc.strerror or exc}") from None
+        plan = claim_import.plan_load(str(path), data, project=project, max_bytes=settings.ANNOTATIONS_MAX_IMPORT_BYTES)
+        for line in plan.skipped:
+            self.stdout.write(f"skipped {line}")
+        if plan.problems:
+            for problem in plan.problems:
+                self.stderr.write(f"refused {problem}")
+            raise CommandError(f"{len(plan.problems)} problem(s) found; nothing was loaded.")
+        if options["dry_run"]:
+            self.stdout.write(f"Dry run: would load {len(plan.claims)} claim(s); {len(plan.skipped)} already present.")
+            return
+        created = workflow.load_claims(loads=plan.claims)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Loaded {created} claim(s) on {len(plan.articles)} article(s); {len(plan.skipped)} already present."
+            )
+        )

@@ -1,0 +1,52 @@
+"""What the view modules share: role decorators and the streamed export response."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .. import exporting
+from ..models import is_adjudicator
+
+
+def staff_required(view):
+    """Logged-in staff only: others get 403 (anonymous users go to the login page)."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_staff:
+            raise PermissionDenied(_("Only administrators can do this."))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+
+def adjudicator_required(view):
+    """Logged-in adjudicators (and staff) only; others get 403."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not is_adjudicator(request.user):
+            raise PermissionDenied(_("Only adjudicators can do this."))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def export_response(fmt: str, *, articles, claims=None, gold: bool = False) -> StreamingHttpResponse:
+    """A streamed download of one export format (also used by the admin's export actions)."""
+    response = StreamingHttpResponse(
+        (chunk.encode("utf-8") for chunk in exporting.stream(fmt, articles=articles, claims=claims, gold=gold)),
+        content_type=f"{exporting.FORMATS[fmt]}; charset=utf-8",
+    )
+    stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+    response["Content-Disposition"] = f'attachment; filename="{"gold" if gold else "claims"}-{stamp}.{fmt}"'
+    return response

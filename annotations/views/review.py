@@ -1,0 +1,247 @@
+"""Reviewing: adjudication into gold claims, the project dashboard, and comparing with gold."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from .. import agreement, reports, workflow
+from ..forms import DecisionForm, GoldForm
+from ..models import Article, Assignment, Claim, GoldClaim, Project, Rejection, is_adjudicator
+from .common import adjudicator_required
+
+PAGE = "annotations/adjudication.html"
+
+
+def _article(pk: int) -> Article:
+    return get_object_or_404(Article.objects.select_related("project"), pk=pk)
+
+
+def _context(request: HttpRequest, article: Article, form: GoldForm | None = None) -> dict:
+    by_user = reports.article_claims(article)
+    names = sorted(by_user)
+    if article.project.show_annotator_names:
+        shown = {name: name for name in names}
+    else:
+        shown = {name: _("Annotator %(number)d") % {"number": i} for i, name in enumerate(names, start=1)}
+    claims = {claim.pk: claim for claim in Claim.objects.for_article(article).with_labels()}
+    decided = workflow.decided_claim_ids(article)
+    groups = []
+    for group in agreement.group_claims(by_user):
+        ids = {span.id for _name, span in group.members}
+        groups.append(
+            {
+                "key": group.key,
+                "status": group.status,
+                "decided": bool(ids & decided),
+                "versions": [{"claim": claims[span.id], "who": shown[name]} for name, span in group.members],
+            }
+        )
+    assignments = [
+        {"assignment": a, "who": shown.get(a.annotator.username, a.annotator.username if article.project.show_annotator_names else _("Annotator"))}
+        for a in Assignment.objects.filter(article=article).select_related("annotator").order_by("annotator__username")
+    ]
+    return {
+        "article": article,
+        "project": article.project,
+        "groups": groups,
+        "counts": Counter(g["status"] for g in groups if not g["decided"]),
+        "gold": GoldClaim.objects.filter(article=article).with_labels(),
+        "rejections": Rejection.objects.filter(article=article).prefetch_related("claims"),
+        "assignments": assignments,
+        "form": form if form is not None else GoldForm(article=article),
+        "can_annotate": True,
+        "source_names": [],
+    }
+
+
+def _render(request: HttpRequest, article: Article, *, form=None, partial: str = "") -> HttpResponse:
+    template = f"{PAGE}#{partial}" if partial else PAGE
+    return render(request, template, _context(request, article, form))
+
+
+def _decided(request: HttpRequest, article: Article, message: str = "") -> HttpResponse:
+    """After a decision: the decisions panel, plus a fresh gold form swapped out of band."""
+    if not request.htmx:
+        if message:
+            messages.success(request, message)
+        return redirect("adjudication_detail", pk=article.pk)
+    context = _context(request, article)
+    body = render_to_string(f"{PAGE}#decisions", context, request=request)
+    body += render_to_string(f"{PAGE}#claim-form", {**context, "oob": True}, request=request)
+    return HttpResponse(body)
+
+
+def _refused(request: HttpRequest, article: Article, message: str, status: int = 409) -> HttpResponse:
+    if request.htmx:
+        return HttpResponse(format_html('<p id="error-message">{}</p>', message), status=status)
+    messages.error(request, message)
+    return redirect("adjudication_detail", pk=article.pk)
+
+
+@require_safe
+@adjudicator_required
+def adjudication_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every annotator's claims on one article, grouped, with the decisions taken so far."""
+    article = _article(pk)
+    form = None
+    if request.GET.get("from", "").isdigit():
+        claim = get_object_or_404(Claim.objects.select_related("source", "article"), pk=request.GET["from"], article=article)
+        form = GoldForm(article=article, initial={"group": request.GET.get("group", "")})
+        form.fill_from(claim)
+    target = request.htmx.target if request.htmx else None
+    return _render(request, article, form=form, partial=target if target in ("claim-form", "decisions") else "")
+
+
+@require_POST
+@adjudicator_required
+def gold_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save an edited or merged version of a group (or a missed claim) as gold."""
+    article = _article(pk)
+    form = GoldForm(request.POST, article=article)
+    if form.is_valid():
+        try:
+            workflow.create_gold(user=request.user, article=article, claim_ids=form.claim_ids, data=form.cleaned_data)
+            return _decided(request, article, _("Gold claim saved."))
+        except workflow.StaleGroup as stale:
+            form.add_error(None, ValidationError(str(stale), code="stale"))
+    if not request.htmx:
+        return _render(request, article, form=form)
+    response = _render(request, article, form=form, partial="claim-form")
+    response["HX-Retarget"] = "#claim-form"
+    response["HX-Reswap"] = "outerHTML"
+    return response
+
+
+@require_POST
+@adjudicator_required
+def group_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    """Accept one annotator's version of a group as gold."""
+    article = _article(pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid() or not form.cleaned_data["claim"]:
+        return _refused(request, article, _("Choose a version to accept."), status=400)
+    try:
+        workflow.accept_version(
+            user=request.user, article=article, claim_ids=form.claim_ids,
+            chosen_id=form.cleaned_data["claim"], note=form.cleaned_data["decision_note"],
+        )
+    except workflow.StaleGroup as stale:
+        return _refused(request, article, str(stale))
+    return _decided(request, article, _("Accepted."))
+
+
+@require_POST
+@adjudicator_required
+def group_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    """Reject a group: none of its claims is a claim."""
+    article = _article(pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, article, _("That group is not on this page."), status=400)
+    try:
+        workflow.reject_group(user=request.user, article=article, claim_ids=form.claim_ids, note=form.cleaned_data["decision_note"])
+    except workflow.StaleGroup as stale:
+        return _refused(request, article, str(stale))
+    return _decided(request, article, _("Rejected."))
+
+
+@require_POST
+@adjudicator_required
+def gold_accept_unanimous(request: HttpRequest, pk: int) -> HttpResponse:
+    """Accept every group on which all annotators agree."""
+    article = _article(pk)
+    count = workflow.accept_unanimous(user=request.user, article=article)
+    return _decided(request, article, _("Accepted %(count)d unanimous group(s).") % {"count": count})
+
+
+@require_POST
+@adjudicator_required
+def gold_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take back a gold claim (its history keeps a copy)."""
+    gold = get_object_or_404(GoldClaim.objects.select_related("article__project"), pk=pk)
+    workflow.undo_decision(user=request.user, decision=gold)
+    return _decided(request, gold.article, _("Gold claim removed."))
+
+
+@require_POST
+@adjudicator_required
+def rejection_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take back a rejection."""
+    rejection = get_object_or_404(Rejection.objects.select_related("article__project"), pk=pk)
+    workflow.undo_decision(user=request.user, decision=rejection)
+    return _decided(request, rejection.article, _("Rejection taken back."))
+
+
+@require_POST
+@adjudicator_required
+def assignment_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    """Give a submitted article back to its annotator."""
+    assignment = get_object_or_404(Assignment.objects.select_related("article__project"), pk=pk)
+    workflow.reopen_assignment(user=request.user, assignment=assignment)
+    return _decided(request, assignment.article, _("Reopened for its annotator."))
+
+
+@require_safe
+@adjudicator_required
+def project_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+    """Agreement per article (worst first) and per annotator, and progress; CSV with ?format=csv."""
+    project = get_object_or_404(Project, pk=pk)
+    data = reports.dashboard(project.articles.all())
+    if request.GET.get("format") == "csv":
+        response = StreamingHttpResponse(
+            (line.encode("utf-8") for line in reports.dashboard_csv(data["articles"])),
+            content_type="text/csv; charset=utf-8",
+        )
+        response["Content-Disposition"] = f'attachment; filename="agreement-project-{project.pk}.csv"'
+        return response
+    context = {
+        "project": project,
+        **data,
+        "article_chart_height": 10 * (min(len(data["articles"]), 25) + 1),
+        "annotator_chart_height": 16 * (len(data["annotators"]) + 1),
+    }
+    return render(request, "annotations/dashboard.html", context)
+
+
+@require_safe
+@login_required
+def article_compare(request: HttpRequest, pk: int) -> HttpResponse:
+    """An annotator's claims beside the gold claims, once they have submitted the article."""
+    article = get_object_or_404(Article.objects.visible_to(request.user).select_related("project"), pk=pk)
+    assignment = Assignment.objects.filter(article=article, annotator=request.user).first()
+    if not is_adjudicator(request.user) and (assignment is None or not assignment.is_submitted):
+        raise PermissionDenied(_("Submit the article first; then you can compare your claims with the gold claims."))
+    own = list(Claim.objects.for_article(article).filter(annotator=request.user).with_labels())
+    gold = list(GoldClaim.objects.filter(article=article).with_labels())
+    pairs = agreement.overlap_pairs([c.as_span() for c in own], [g.as_span() for g in gold])
+    labels = ("claim_type", "check_worthiness", "verification_status", "attribution", "source")
+    matched = [
+        {
+            "own": own[i],
+            "gold": gold[j],
+            "same_span": (own[i].start, own[i].end) == (gold[j].start, gold[j].end),
+            "different": [name for name in labels if getattr(own[i], f"{name}_id") != getattr(gold[j], f"{name}_id")],
+        }
+        for i, j in pairs
+    ]
+    return render(
+        request,
+        "annotations/compare.html",
+        {
+            "article": article,
+            "matched": matched,
+            "missed": [g for j, g in enumerate(gold) if j not in {j for _i, j in pairs}],
+            "extra": [c for i, c in enumerate(own) if i not in {i for i, _j in pairs}],
+            "gold_count": len(gold),
+        },
+    )
