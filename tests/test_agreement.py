@@ -85,7 +85,7 @@ class TestAlpha:
 
     @given(ORDINAL_PAIRS)
     def test_ordinal_matches_the_krippendorff_package(self, units):
-        ours = ag.krippendorff_alpha(units, ag._ordinal_metric(ag.ORDINAL_VERDICTS))
+        ours = ag.krippendorff_alpha(units, ag.ordinal_metric(ag.ORDINAL_VERDICTS))
         if ours is None:
             assert len({v for unit in units for v in unit}) == 1
             return

@@ -1,0 +1,19 @@
+"""Domain model: projects, articles, assignments, claims, sources and vocabularies.
+
+Offsets (`start`, `end`, `source_start`, `source_end`) are Unicode code points
+into `Article.text`; see `annotations.text`.
+"""
+
+from .claims import (  # noqa: F401
+    Claim,
+    ClaimQuerySet,
+    GoldClaim,
+    Provenance,
+    Rejection,
+    Source,
+    SourceKind,
+    SpanLabels,
+)
+from .roles import ADJUDICATOR_GROUP, ANNOTATOR_GROUP, is_adjudicator  # noqa: F401
+from .vocabulary import Attribution, CheckWorthiness, ClaimType, Term, Verdict  # noqa: F401
+from .work import Article, ArticleQuerySet, Assignment, Project  # noqa: F401

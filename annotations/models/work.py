@@ -1,0 +1,154 @@
+"""Projects, articles and assignments."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .. import text as textlib
+from .roles import is_adjudicator
+
+
+class Project(models.Model):
+    """An annotation campaign: guidelines, how many annotators, blind mode."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    guidelines = models.TextField(_("guidelines"), blank=True)
+    annotators_per_article = models.PositiveSmallIntegerField(_("annotators per article"), default=2)
+    blind = models.BooleanField(
+        _("blind mode"), default=True, help_text=_("Annotators never see each other's work.")
+    )
+    show_annotator_names = models.BooleanField(
+        _("show annotator names to adjudicators"), default=True
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(annotators_per_article__gte=1), name="project_annotators_positive"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ArticleQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ArticleQuerySet:
+        """Articles a user may open: all for staff and adjudicators, assigned ones otherwise."""
+        if is_adjudicator(user):
+            return self
+        return self.filter(assignments__annotator=user)
+
+    def with_progress(self, user) -> ArticleQuerySet:
+        """Annotate the claim count a user may see and the user's own assignment state."""
+        from .claims import Claim
+
+        claims = Claim.objects.filter(article=OuterRef("pk"))
+        if not is_adjudicator(user):
+            claims = claims.filter(annotator=user)
+        count = claims.order_by().values("article").annotate(n=Count("pk")).values("n")
+        state = Assignment.objects.filter(article=OuterRef("pk"), annotator=user).values("state")
+        return self.annotate(
+            claim_count=Coalesce(Subquery(count[:1]), 0),
+            my_state=Subquery(state[:1]),
+        )
+
+
+class Article(models.Model):
+    """A news article whose text is frozen once any claim points into it."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.PROTECT, related_name="articles", verbose_name=_("project")
+    )
+    external_id = models.CharField(_("external id"), max_length=200)
+    title = models.CharField(_("title"), max_length=500, blank=True)
+    text = models.TextField(_("text"))
+    text_sha256 = models.CharField(_("text SHA-256"), max_length=64, editable=False)
+    language = models.CharField(_("language"), max_length=20)
+    outlet = models.CharField(_("outlet"), max_length=200, blank=True)
+    url = models.URLField(_("URL"), max_length=2000, blank=True)
+    published_at = models.DateField(_("published"), null=True, blank=True)
+    # Import provenance: what the importer did to the bytes it was given.
+    source_file = models.CharField(_("imported from"), max_length=500, blank=True)
+    source_row = models.PositiveIntegerField(_("row"), null=True, blank=True)
+    source_sha256 = models.CharField(_("file SHA-256"), max_length=64, blank=True)
+    import_encoding = models.CharField(_("encoding"), max_length=40, blank=True)
+    import_had_bom = models.BooleanField(_("had a BOM"), default=False)
+    import_line_endings = models.CharField(_("line endings"), max_length=10, blank=True)
+    imported_at = models.DateTimeField(_("imported"), auto_now_add=True)
+
+    objects = ArticleQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["text"])
+
+    class Meta:
+        ordering = ["project", "external_id"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "external_id"], name="article_unique_id"),
+            models.UniqueConstraint(fields=["project", "text_sha256"], name="article_unique_text"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.external_id
+
+    def get_absolute_url(self) -> str:
+        return reverse("article_detail", args=[self.pk])
+
+    @property
+    def direction(self) -> str:
+        return textlib.language_direction(self.language)
+
+
+class Assignment(models.Model):
+    """An article given to one annotator, and how far they are with it."""
+
+    class State(models.TextChoices):
+        ASSIGNED = "assigned", _("Assigned")
+        IN_PROGRESS = "in_progress", _("In progress")
+        SUBMITTED = "submitted", _("Submitted")
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("article")
+    )
+    annotator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="assignments",
+        verbose_name=_("annotator"),
+    )
+    state = models.CharField(_("state"), max_length=20, choices=State, default=State.ASSIGNED)
+    assigned_at = models.DateTimeField(_("assigned"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["article", "annotator"]
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "annotator"], name="assignment_unique"),
+            models.CheckConstraint(
+                condition=Q(state__in=["assigned", "in_progress", "submitted"]),
+                name="assignment_state_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article} → {self.annotator}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.state == self.State.SUBMITTED
