@@ -59,10 +59,8 @@ def select(page, text: str, start_cp: int, end_cp: int):
         }""",
         [utf16(text, start_cp), utf16(text, end_cp)],
     )
-    page.wait_for_function(
-        "([s, e]) => { const f = document.getElementById('claim-form'); return f.elements.start.value !== '' && f.elements.quote.value !== ''; }",
-        arg=[start_cp, end_cp],
-    )
+    # Wait until the page has taken this very selection (it may already hold another span).
+    page.wait_for_selector(f'#claim-form[data-selection="{utf16(text, start_cp)}:{utf16(text, end_cp)}"]', state="attached")
 
 
 def form_span(page) -> tuple[int, int, str]:

@@ -101,6 +101,7 @@
     const u16 = selectedUtf16();
     if (!u16) {
       lastSelection = ""; // a later selection of the same words is a new one
+      f.dataset.selection = "";
       return;
     }
     // One selection may be reported more than once (and is re-read on submit):
@@ -109,6 +110,7 @@
     if (key === lastSelection) return;
     lastSelection = key;
     const span = O.selectionToSpan(index, u16[0], u16[1], { words: !!(snapWords() && snapWords().checked) });
+    f.dataset.selection = key; // which selection the form has taken (UTF-16 start:end)
     if (!span) return;
     if (anchoringSource) {
       setValue("source_start", span.start);
