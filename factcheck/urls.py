@@ -1,10 +1,18 @@
-"""URL configuration: the app, Django's auth views and the admin."""
+"""URL configuration: the app, log-in and password change, and the admin.
+
+Only log-in pages are public. Django's password-reset pages are left out: they
+need outgoing mail, which this deployment does not configure.
+"""
 
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 urlpatterns = [
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password_change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("admin/", admin.site.urls),
     path("", include("annotations.urls")),
 ]

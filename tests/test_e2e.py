@@ -358,3 +358,26 @@ def test_reselecting_after_escape_and_saving_an_empty_form(page, live_server, se
     page.click("#save-claim")
     page.wait_for_selector("#claim-form .errors [data-code=empty_span], #claim-form .errors li")
     assert Claim.objects.count() == 1
+
+
+def test_admin_pages_run_under_the_content_security_policy(page, live_server, staff, project, annotator):
+    article = factories.make_article(PERSIAN, project=project, external_id="fa-admin")
+    claim = factories.make_claim(article, annotator, "۳۰۰۰ نفر")
+    login_url = f"{live_server.url}/admin/login/?next=/admin/"
+    page.goto(login_url)
+    page.fill("input[name=username]", staff.username)
+    page.fill("input[name=password]", factories.PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{live_server.url}/admin/")
+    for path in [
+        "/admin/annotations/article/",
+        f"/admin/annotations/article/{article.pk}/change/",
+        "/admin/annotations/article/import-files/",
+        f"/admin/annotations/claim/{claim.pk}/change/",
+        f"/admin/annotations/claim/{claim.pk}/history/",
+        "/admin/annotations/verdict/",
+        "/admin/annotations/source/import/",
+    ]:
+        response = page.goto(live_server.url + path)
+        assert response.status == 200, path
+        assert "script-src" in response.headers["content-security-policy"]
