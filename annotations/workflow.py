@@ -219,15 +219,31 @@ def accept_version(*, user, article: Article, claim_ids: list[int], chosen_id: i
 
 
 def create_gold(*, user, article: Article, claim_ids: list[int], data: dict) -> GoldClaim:
-    """Save an edited or merged version of a group (or a claim every annotator missed) as gold."""
+    """Save an edited or merged version of a group (or a claim every annotator missed) as gold.
+
+    A repeated form submission (same token) returns the gold claim it already made.
+    """
     check_can_adjudicate(user=user)
-    with transaction.atomic():
-        claims = _locked_group(article, claim_ids) if claim_ids else []
-        gold = GoldClaim(article=article, adjudicator=user, decision_note=data.get("decision_note") or "")
-        _apply(gold, data)
-        gold.provenance = _provenance(article, claims, gold.as_span().version) if claims else "adjudicated"
-        gold.save()
-        gold.annotations.set(claims)
+    token = data.get("client_token")
+    if token:
+        existing = GoldClaim.objects.filter(adjudicator=user, client_token=token).first()
+        if existing is not None:
+            return existing
+    try:
+        with transaction.atomic():
+            claims = _locked_group(article, claim_ids) if claim_ids else []
+            gold = GoldClaim(
+                article=article, adjudicator=user, client_token=token, decision_note=data.get("decision_note") or ""
+            )
+            _apply(gold, data)
+            gold.provenance = _provenance(article, claims, gold.as_span().version) if claims else "adjudicated"
+            gold.save()
+            gold.annotations.set(claims)
+    except IntegrityError:
+        existing = GoldClaim.objects.filter(adjudicator=user, client_token=token).first() if token else None
+        if existing is None:
+            raise
+        return existing
     return gold
 
 
@@ -254,11 +270,19 @@ def accept_unanimous(*, user, article: Article) -> int:
     return accepted
 
 
-def undo_decision(*, user, decision: GoldClaim | Rejection) -> None:
-    """Take back a gold claim or a rejection; its history keeps a copy."""
+def undo_decision(*, user, decision: GoldClaim | Rejection, version: int | None = None) -> None:
+    """Take back a gold claim or a rejection; its history keeps a copy.
+
+    A gold claim is only removed at the version the adjudicator saw.
+    """
     check_can_adjudicate(user=user)
     with transaction.atomic():
-        decision.delete()
+        current = type(decision).objects.select_for_update().filter(pk=decision.pk).first()
+        if current is None:
+            return  # already taken back
+        if version is not None and getattr(current, "version", version) != version:
+            raise StaleGroup(_("This gold claim changed since the page was shown; reload it first."))
+        current.delete()
 
 
 def reopen_assignment(*, user, assignment: Assignment) -> Assignment:

@@ -11,7 +11,7 @@ from django.core.management import call_command
 
 from django.urls import reverse
 
-from annotations.models import Claim, GoldClaim
+from annotations.models import Claim, GoldClaim, Source
 
 from . import factories
 
@@ -381,3 +381,32 @@ def test_admin_pages_run_under_the_content_security_policy(page, live_server, st
         response = page.goto(live_server.url + path)
         assert response.status == 200, path
         assert "script-src" in response.headers["content-security-policy"]
+
+
+def test_html_payloads_render_as_text(page, live_server, setup, annotator, adjudicator):
+    payload = '<script>window.pwned = 1</script><img src=x onerror="window.pwned = 2"><svg onload="window.pwned=3">'
+    article = setup(f"قال {payload} المتحدث إن 3000 غادروا", title=f"عنوان {payload}")
+    source = Source.objects.create(name=f"مصدر {payload}", kind="person")
+    factories.make_claim(article, annotator, "3000", note=f"ملاحظة {payload}", source=source)
+    page.on("dialog", lambda dialog: (_ for _ in ()).throw(AssertionError("a dialog opened")))
+    login(page, live_server, annotator)
+    for url in [reverse("article_list"), article.get_absolute_url()]:
+        page.goto(live_server.url + url)
+        assert page.evaluate("() => window.pwned") is None
+    assert page.eval_on_selector("#article-text", "el => el.textContent") == article.text
+    assert page.eval_on_selector("#article-text", "el => el.children.length") == 0
+    assert payload in page.inner_text("#claim-list")
+    assert page.evaluate("() => document.querySelectorAll('#claim-list script, #claim-list img, #claim-list svg').length") == 0
+    # Saving a note with a payload through the form keeps it as text too.
+    start = article.text.index("المتحدث")
+    select(page, article.text, start, start + 7)
+    page.fill("#claim-form textarea[name=note]", payload)
+    page.fill("#claim-form input[name=source_name]", payload)
+    save(page, "false", 2)
+    assert page.evaluate("() => window.pwned") is None
+    assert Claim.objects.get(start=start).note == payload
+    page.context.clear_cookies()
+    login(page, live_server, adjudicator)
+    page.goto(live_server.url + reverse("adjudication_detail", args=[article.pk]))
+    assert page.evaluate("() => window.pwned") is None
+    assert payload in page.inner_text("#decisions")

@@ -295,3 +295,18 @@ class TestImportAnnotations:
             call_command("import_annotations", str(path), stdout=StringIO(), stderr=err)
         assert "no article with external_id 'missing'" in err.getvalue()
         assert Claim.objects.count() == 4
+
+
+def test_gold_form_submitted_twice_makes_one_gold_claim_and_stale_removal_is_refused(client, article, adjudicator):
+    import uuid
+
+    client.force_login(adjudicator)
+    data = claim_post(article, "الباغوز", client_token=str(uuid.uuid4()), verification_status="true")
+    for _ in range(2):
+        assert client.post(reverse("gold_create", args=[article.pk]), data, **HTMX).status_code == 200
+    gold = GoldClaim.objects.get()
+    assert gold.provenance == "adjudicated" and not gold.annotations.exists()
+    response = client.post(reverse("gold_delete", args=[gold.pk]), {"version": 9}, **HTMX)
+    assert response.status_code == 409 and GoldClaim.objects.exists()
+    assert client.post(reverse("gold_delete", args=[gold.pk]), {"version": 1}, **HTMX).status_code == 200
+    assert not GoldClaim.objects.exists()

@@ -213,6 +213,8 @@ class GoldClaim(SpanLabels):
         Claim, related_name="gold_claims", blank=True, verbose_name=_("from claims")
     )
     decision_note = models.TextField(_("decision note"), blank=True)
+    # One per rendered form, as for claims: a repeated submission makes one gold claim.
+    client_token = models.UUIDField(_("form token"), null=True, blank=True, editable=False)
 
     objects = GoldClaimQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[annotations])
@@ -225,6 +227,9 @@ class GoldClaim(SpanLabels):
             *SpanLabels.span_constraints("goldclaim"),
             models.CheckConstraint(
                 condition=Q(provenance__in=Provenance.values), name="goldclaim_provenance_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["adjudicator", "client_token"], name="goldclaim_unique_client_token"
             ),
         ]
 

@@ -169,7 +169,11 @@ def gold_accept_unanimous(request: HttpRequest, pk: int) -> HttpResponse:
 def gold_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Take back a gold claim (its history keeps a copy)."""
     gold = get_object_or_404(GoldClaim.objects.select_related("article__project"), pk=pk)
-    workflow.undo_decision(user=request.user, decision=gold)
+    version = request.POST.get("version", "")
+    try:
+        workflow.undo_decision(user=request.user, decision=gold, version=int(version) if version.isdigit() else None)
+    except workflow.StaleGroup as stale:
+        return _refused(request, gold.article, str(stale))
     return _decided(request, gold.article, _("Gold claim removed."))
 
 
