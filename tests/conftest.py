@@ -1,7 +1,9 @@
+import importlib
 import os
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
 from hypothesis import HealthCheck, settings
 
 from annotations.models import ADJUDICATOR_GROUP
@@ -11,6 +13,23 @@ from . import factories
 # Shared, noisy machines: no per-example deadlines.
 settings.register_profile("default", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("default")
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Close each connection after its request: the live server's request threads would
+    otherwise keep theirs open and block dropping the PostgreSQL test database."""
+    from django.conf import settings as django_settings
+
+    django_settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+
+@pytest.fixture
+def default_vocabularies(transactional_db):
+    """Live-server tests empty every table after each test, migration data included:
+    put the default vocabularies and groups back with the data migration's own code."""
+    migration = importlib.import_module("annotations.migrations.0002_default_vocabularies_and_groups")
+    migration.create(django_apps, None)
 
 
 @pytest.fixture

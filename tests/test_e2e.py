@@ -1,12 +1,10 @@
 """Browser tests: real Chromium selecting right-to-left text and saving claims."""
 
-import importlib
 import json
 from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.apps import apps as django_apps
 from django.core.management import call_command
 
 from django.urls import reverse
@@ -19,11 +17,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(autouse=True)
-def default_vocabularies(transactional_db):
-    """Live-server tests empty every table after each test, migration data included:
-    put the default vocabularies and groups back with the data migration's own code."""
-    migration = importlib.import_module("annotations.migrations.0002_default_vocabularies_and_groups")
-    migration.create(django_apps, None)
+def _vocabularies(default_vocabularies):
+    """Every browser test needs the vocabularies in its selects."""
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 PERSIAN = (
