@@ -3,7 +3,10 @@
 For migrating from another tool, for pre-annotations and for restoring a
 backup. Articles must exist (matched by external_id, refused if their text
 differs) and so must the annotators (by username). Every claim goes through
-the web's ClaimForm, so it is validated exactly as an annotator's would be.
+the web's ClaimForm (a gold claim through GoldForm), so it is validated
+exactly as one made in the browser would be. Gold claims — objects with a
+`provenance`, as `export_annotations --gold` writes them — are relinked to
+the claims they came from (`from_claims`), which must be loaded first.
 """
 
 from __future__ import annotations
@@ -14,9 +17,9 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 
 from . import text as textlib
-from .forms import ClaimForm
+from .forms import ClaimForm, GoldForm
 from .importing import ImportRefused, json_objects
-from .models import Article, Claim
+from .models import Article, Claim, GoldClaim, Provenance
 
 LABELS = ("claim_type", "check_worthiness", "verification_status", "attribution")
 
@@ -24,9 +27,11 @@ LABELS = ("claim_type", "check_worthiness", "verification_status", "attribution"
 @dataclass
 class ClaimLoad:
     article: Article
-    annotator: object
+    annotator: object  # for a gold claim, the adjudicator
     data: dict
     where: str
+    gold: bool = False
+    from_claims: list = field(default_factory=list)
 
 
 @dataclass
@@ -69,7 +74,7 @@ def plan_load(name: str, data: bytes, *, project=None, max_bytes: int = 0) -> Lo
             except ImportRefused as exc:
                 plan.problems.append(exc)
                 continue
-            key = _key(article.pk, load.annotator.pk, load.data)
+            key = _key(article.pk, load.annotator.pk, load.data, load.gold)
             if key in seen:
                 plan.skipped.append(f"{where}: already present")
                 continue
@@ -78,21 +83,20 @@ def plan_load(name: str, data: bytes, *, project=None, max_bytes: int = 0) -> Lo
     return plan
 
 
-def _key(article_id: int, annotator_id: int, data: dict) -> tuple:
-    return (article_id, annotator_id, data["start"], data["end"], *(getattr(data[label], "pk", data[label]) for label in LABELS))
+def _key(article_id: int, user_id: int, data: dict, gold: bool = False) -> tuple:
+    return (gold, article_id, user_id, data["start"], data["end"], *(getattr(data[label], "pk", data[label]) for label in LABELS))
 
 
 def _existing_keys(rows, project) -> set[tuple]:
     ids = {str(item.get("external_id")) for _row, item in rows if isinstance(item.get("external_id"), (str, int))}
-    claims = Claim.objects.filter(article__external_id__in=ids)
-    if project is not None:
-        claims = claims.filter(article__project=project)
-    return {
-        (article_id, annotator_id, start, end, *labels)
-        for article_id, annotator_id, start, end, *labels in claims.values_list(
-            "article_id", "annotator_id", "start", "end", *(f"{label}_id" for label in LABELS)
-        )
-    }
+    keys = set()
+    for model, user, gold in ((Claim, "annotator_id", False), (GoldClaim, "adjudicator_id", True)):
+        rows = model.objects.filter(article__external_id__in=ids)
+        if project is not None:
+            rows = rows.filter(article__project=project)
+        fields = ("article_id", user, "start", "end", *(f"{label}_id" for label in LABELS))
+        keys.update((gold, *row) for row in rows.values_list(*fields))
+    return keys
 
 
 def _article(name: str, row: int, item: dict, project) -> Article:
@@ -121,9 +125,10 @@ def _article(name: str, row: int, item: dict, project) -> Article:
 def _claim(name: str, row: int, where: str, article: Article, claim: object, users: dict) -> ClaimLoad:
     if not isinstance(claim, dict):
         raise ImportRefused(name, f"{where}: expected an object", row)
-    username = claim.get("annotator")
+    gold = "provenance" in claim
+    username = claim.get("adjudicator" if gold else "annotator")
     if not isinstance(username, str):
-        raise ImportRefused(name, f"{where}: 'annotator' must be a username", row)
+        raise ImportRefused(name, f"{where}: '{'adjudicator' if gold else 'annotator'}' must be a username", row)
     if username not in users:
         users[username] = get_user_model().objects.filter(username=username).first()
     if users[username] is None:
@@ -154,7 +159,16 @@ def _claim(name: str, row: int, where: str, article: Article, claim: object, use
         data.update(source_start=start, source_end=end, source_quote=article.text[start:end] if 0 <= start < end else "")
     if not all(isinstance(value, str) for value in (data["quote"], data["note"], data["source_name"], data["source_kind"])):
         raise ImportRefused(name, f"{where}: 'quote', 'note' and the claimant's name and kind must be text", row)
-    form = ClaimForm(data, article=article)
+    from_claims = []
+    if gold:
+        if claim["provenance"] not in Provenance.values:
+            raise ImportRefused(name, f"{where}: 'provenance' must be one of {', '.join(Provenance.values)}", row)
+        note = claim.get("decision_note") or ""
+        if not isinstance(note, str):
+            raise ImportRefused(name, f"{where}: 'decision_note' must be text", row)
+        data["decision_note"] = note
+        from_claims = _from_claims(name, row, where, article, claim.get("from_claims") or [])
+    form = (GoldForm if gold else ClaimForm)(data, article=article)
     if not form.is_valid():
         reasons = "; ".join(
             f"{key}: {error.message % (error.params or {})}" if key != "__all__" else f"{error.message} ({error.code})"
@@ -162,4 +176,29 @@ def _claim(name: str, row: int, where: str, article: Article, claim: object, use
             for error in errors
         )
         raise ImportRefused(name, f"{where}: {reasons}", row)
-    return ClaimLoad(article=article, annotator=users[username], data=form.cleaned_data, where=where)
+    data = {**form.cleaned_data, "provenance": claim["provenance"]} if gold else form.cleaned_data
+    return ClaimLoad(article=article, annotator=users[username], data=data, where=where, gold=gold, from_claims=from_claims)
+
+
+def _from_claims(name: str, row: int, where: str, article: Article, links: object) -> list[Claim]:
+    """The annotators' claims a gold claim came from, found by annotator and span."""
+    if not isinstance(links, list):
+        raise ImportRefused(name, f"{where}: 'from_claims' must be a list", row)
+    found = []
+    for link in links:
+        if not isinstance(link, dict) or not isinstance(link.get("annotator"), str) or type(link.get("start")) is not int or type(link.get("end")) is not int:
+            raise ImportRefused(name, f"{where}: each of 'from_claims' needs 'annotator', 'start' and 'end'", row)
+        claim = (
+            Claim.objects.filter(article=article, annotator__username=link["annotator"], start=link["start"], end=link["end"])
+            .order_by("pk")
+            .first()
+        )
+        if claim is None:
+            raise ImportRefused(
+                name,
+                f"{where}: the claim it came from ({link['annotator']}, {link['start']}–{link['end']}) is not in the "
+                "database; load the annotators' claims first",
+                row,
+            )
+        found.append(claim)
+    return found

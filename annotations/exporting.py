@@ -74,13 +74,15 @@ def _annotator_claim(row: dict, _extra: dict) -> dict:
     return {**_claim(row), "annotator": row["annotator__username"]}
 
 
-def _gold_claim(row: dict, annotators: dict[int, list[str]]) -> dict:
+def _gold_claim(row: dict, sources: dict[int, list[dict]]) -> dict:
+    from_claims = sources.get(row["id"], [])
     return {
         **_claim(row),
         "provenance": row["provenance"],
         "adjudicator": row["adjudicator__username"],
-        "annotators": annotators.get(row["id"], []),
+        "annotators": sorted({claim["annotator"] for claim in from_claims}),
         "decision_note": row["decision_note"],
+        "from_claims": from_claims,
     }
 
 
@@ -98,13 +100,13 @@ def _article(row: dict, claims: list[dict]) -> dict:
     }
 
 
-def _gold_annotators(ids: list[int]) -> dict[int, list[str]]:
-    """The usernames behind each gold claim, from the claims it came from."""
-    result: dict[int, set[str]] = {}
-    links = GoldClaim.annotations.through.objects.filter(goldclaim_id__in=ids)
-    for gold_id, username in links.values_list("goldclaim_id", "claim__annotator__username"):
-        result.setdefault(gold_id, set()).add(username)
-    return {gold_id: sorted(names) for gold_id, names in result.items()}
+def _gold_sources(ids: list[int]) -> dict[int, list[dict]]:
+    """The claims each gold claim came from: annotator and span, enough to relink them on restore."""
+    result: dict[int, list[dict]] = {}
+    links = GoldClaim.annotations.through.objects.filter(goldclaim_id__in=ids).order_by("claim__start", "claim__end", "claim_id")
+    for gold_id, username, start, end in links.values_list("goldclaim_id", "claim__annotator__username", "claim__start", "claim__end"):
+        result.setdefault(gold_id, []).append({"annotator": username, "start": start, "end": end})
+    return result
 
 
 def iter_articles(articles: QuerySet, claims: QuerySet, *, gold: bool = False) -> Iterator[dict]:
@@ -119,7 +121,7 @@ def iter_articles(articles: QuerySet, claims: QuerySet, *, gold: bool = False) -
         last = chunk[-1]["id"]
         by_article: dict[int, list[dict]] = {row["id"]: [] for row in chunk}
         rows = list(claims.filter(article_id__in=by_article).order_by("article_id", "start", "end", "pk").values(*fields))
-        extra = _gold_annotators([row["id"] for row in rows]) if gold else {}
+        extra = _gold_sources([row["id"] for row in rows]) if gold else {}
         for row in rows:
             by_article[row["article_id"]].append(shape(row, extra))
         for row in chunk:

@@ -234,9 +234,8 @@ def _article(name: str, row: int | None, values: dict, options: ImportOptions, f
     external_id = _string(name, row, values, "external_id", 200).strip()
     if not external_id:
         raise ImportRefused(name, "'external_id' is empty", row)
-    title = _string(name, row, values, "title", 500).strip()
-    if not title:
-        title = derive_title(text)
+    # An explicit (even empty) title is kept, so a restored export matches its source.
+    title = _string(name, row, values, "title", 500).strip() if "title" in values else derive_title(text)
     language = options.language or _string(name, row, values, "language", 20).strip()
     try:
         language = textlib.check_language_code(language) if language else textlib.detect_language(text)

@@ -299,14 +299,28 @@ def reopen_assignment(*, user, assignment: Assignment) -> Assignment:
 
 
 def load_claims(*, loads) -> int:
-    """Write validated claims from a file in one transaction, giving annotators the articles they annotated."""
+    """Write validated claims and gold claims from a file in one transaction.
+
+    Annotators get (in progress) assignments on the articles they have claims on.
+    """
     with transaction.atomic():
-        for load in loads:
-            _start_assignment(user=load.annotator, article=load.article)
         claims = []
-        for load in loads:
+        for load in (load for load in loads if not load.gold):
+            _start_assignment(user=load.annotator, article=load.article)
             claim = Claim(article=load.article, annotator=load.annotator)
             _apply(claim, load.data)
             claims.append(claim)
         bulk_create_with_history(claims, Claim, batch_size=500)
-    return len(claims)
+        gold_count = 0
+        for load in (load for load in loads if load.gold):
+            gold = GoldClaim(
+                article=load.article,
+                adjudicator=load.annotator,
+                provenance=load.data["provenance"],
+                decision_note=load.data.get("decision_note") or "",
+            )
+            _apply(gold, load.data)
+            gold.save()
+            gold.annotations.set(load.from_claims)
+            gold_count += 1
+    return len(claims) + gold_count

@@ -91,3 +91,22 @@ def test_article_text_is_frozen_once_claimed(admin_client, article, annotator):
     page = admin_client.get(reverse("admin:annotations_article_change", args=[article.pk])).content.decode()
     assert 'name="text"' not in page
     assert Claim.objects.count() == 1
+
+
+def test_a_deleted_claim_is_restored_from_its_history_in_the_admin(admin_client, article, annotator):
+    from annotations import workflow
+
+    claim = factories.make_claim(article, annotator, "3000", note="ملاحظة مهمة")
+    pk = claim.pk
+    workflow.delete_claim(user=annotator, claim=claim, version=1)
+    assert not Claim.objects.filter(pk=pk).exists()
+    history = admin_client.get(reverse("admin:annotations_claim_history", args=[pk]))
+    assert history.status_code == 200 and b"3000" in history.content
+    record = Claim.history.filter(id=pk).exclude(history_type="-").latest("history_date")
+    url = reverse("admin:annotations_claim_simple_history", args=[pk, record.history_id])
+    form = admin_client.get(url)
+    assert form.status_code == 200
+    response = admin_client.post(url, {"_save": "Revert", "note": "ملاحظة مهمة", "claim_type": "numerical", "check_worthiness": "check_worthy", "verification_status": "unassessed", "attribution": "direct_quote", "evidence": "[]"})
+    assert response.status_code == 302, response.content[:2000]
+    restored = Claim.objects.get(pk=pk)
+    assert (restored.quote, restored.note, restored.start) == ("3000", "ملاحظة مهمة", claim.start)
