@@ -405,3 +405,34 @@ def test_html_payloads_render_as_text(page, live_server, setup, annotator, adjud
     page.goto(live_server.url + reverse("adjudication_detail", args=[article.pk]))
     assert page.evaluate("() => window.pwned") is None
     assert payload in page.inner_text("#decisions")
+
+
+def test_a_stale_edit_in_a_second_tab_is_refused_and_shows_the_stored_claim(browser, live_server, setup, annotator):
+    article = setup(PERSIAN)
+    claim = factories.make_claim(article, annotator, "۳۰۰۰ نفر")
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    first = context.new_page()
+    login(first, live_server, annotator)
+    second = context.new_page()
+    tabs = (first, second)
+    for tab in tabs:
+        tab.goto(live_server.url + article.get_absolute_url())
+        tab.click(f"#claim-{claim.pk} a")
+        tab.wait_for_selector("#claim-form[data-mode=edit]")
+    second.select_option("#claim-form select[name=verification_status]", "true")
+    second.click("#save-claim")
+    second.wait_for_selector("#claim-form[data-mode=create]")
+    first.select_option("#claim-form select[name=verification_status]", "false")
+    first.fill("#claim-form textarea[name=note]", "my careful note")
+    first.click("#save-claim")
+    first.wait_for_selector("#claim-form [data-code=stale]")
+    assert "v2" in first.inner_text(f"#claim-{claim.pk}")
+    assert first.input_value("#claim-form textarea[name=note]") == "my careful note"  # nothing typed is lost
+    claim.refresh_from_db()
+    assert (claim.verification_status_id, claim.version) == ("true", 2)
+    # Saving again, knowingly, replaces it.
+    first.click("#save-claim")
+    first.wait_for_selector("#claim-form[data-mode=create]")
+    claim.refresh_from_db()
+    assert (claim.verification_status_id, claim.version, claim.note) == ("false", 3, "my careful note")
+    context.close()

@@ -256,7 +256,10 @@ class TestClaimEditDelete:
         response = annotator_client.post(url, claim_post(article, "3000", verification_status="false", version=1), **HTMX)
         assert response.status_code == 200 and response["HX-Retarget"] == "#claim-form"
         assert error_codes(response) == ["stale"]
-        assert 'name="version" value="2"' in response.content.decode()
+        body = response.content.decode()
+        assert 'name="version" value="2"' in body
+        # The list is swapped too, showing what is stored now.
+        assert '<ol id="claim-list" data-count="1" hx-swap-oob="true">' in body and "v2" in body
         claim.refresh_from_db()
         assert claim.verification_status_id == "true" and claim.version == 2
 

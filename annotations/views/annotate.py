@@ -77,11 +77,18 @@ def _saved_response(request: HttpRequest, article: Article) -> HttpResponse:
     return HttpResponse(body)
 
 
-def _form_errors_response(request: HttpRequest, article: Article, form: ClaimForm, editing=None) -> HttpResponse:
-    """A form with errors comes back 200, re-rendered where the form is."""
+def _form_errors_response(
+    request: HttpRequest, article: Article, form: ClaimForm, editing=None, *, with_list: bool = False
+) -> HttpResponse:
+    """A form with errors comes back 200, re-rendered where the form is (and, after a
+    refused stale edit, with the stored claims swapped into the list)."""
     if not request.htmx:
         return _render_page(request, article, form=form, editing=editing)
-    response = _render_page(request, article, form=form, editing=editing, partial="claim-form")
+    context = _page_context(request, article, form, editing)
+    body = render_to_string(f"{PAGE}#claim-form", context, request=request)
+    if with_list:
+        body += render_to_string(f"{PAGE}#claim-list", {**context, "oob_list": True}, request=request)
+    response = HttpResponse(body)
     response["HX-Retarget"] = "#claim-form"
     response["HX-Reswap"] = "outerHTML"
     return response
@@ -202,7 +209,7 @@ def claim_update(request: HttpRequest, pk: int) -> HttpResponse:
                 code="stale",
             ),
         )
-        return _form_errors_response(request, article, form, editing=stale.current)
+        return _form_errors_response(request, article, form, editing=stale.current, with_list=True)
     if not request.htmx:
         messages.success(request, _("Claim updated."))
     return _saved_response(request, article)
