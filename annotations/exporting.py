@@ -23,7 +23,7 @@ FORMATS = {
     "jsonl": "application/x-ndjson",
     "csv": "text/csv",
 }
-CHUNK = 500
+CHUNK = 200  # articles per batch: bounds export memory
 
 ARTICLE_FIELDS = ("id", "external_id", "title", "language", "text", "text_sha256", "url", "outlet", "published_at")
 SPAN_FIELDS = (

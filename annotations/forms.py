@@ -10,7 +10,8 @@ from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from . import text as textlib
-from .models import Article, Attribution, CheckWorthiness, Claim, ClaimType, GoldClaim, SourceKind, Verdict
+from .models import Article, Attribution, CheckWorthiness, ClaimType, SourceKind, Verdict
+from .models.vocabulary import cached_terms
 
 MAX_EVIDENCE_LINKS = 20
 MAX_QUOTE_CHARS = 100_000
@@ -29,21 +30,24 @@ SPAN_MESSAGES = {
 }
 
 
-class TermChoiceField(forms.ModelChoiceField):
-    """A vocabulary select whose option values are the stable slugs."""
+class TermChoiceField(forms.ChoiceField):
+    """A vocabulary select: option values are the stable slugs, labels in the interface's
+    language; it cleans to the Term. Terms come from the per-process vocabulary cache."""
 
-    def label_from_instance(self, obj) -> str:
-        return obj.display_label
+    def __init__(self, model, **kwargs):
+        self.model = model
+        self.current = None  # an inactive term a claim already has stays selectable
+        super().__init__(choices=self._choices, **kwargs)
+
+    def _choices(self) -> list[tuple[str, str]]:
+        return [(t.slug, t.display_label) for t in cached_terms(self.model) if t.active or t.slug == self.current]
+
+    def clean(self, value):
+        slug = super().clean(value)
+        return next(term for term in cached_terms(self.model) if term.slug == slug)
 
 
-def _terms(model, current=None):
-    queryset = model.objects.filter(active=True)
-    if current is not None:
-        queryset = model.objects.filter(active=True) | model.objects.filter(pk=current)
-    return queryset.order_by("position", "slug")
-
-
-class SpanForm(forms.ModelForm):
+class SpanForm(forms.Form):
     """A span with its labels, validated against the article's stored text."""
 
     start = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
@@ -72,34 +76,18 @@ class SpanForm(forms.ModelForm):
     )
     version = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
     client_token = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    claim_type = TermChoiceField(ClaimType, label=_("Claim type"))
+    check_worthiness = TermChoiceField(CheckWorthiness, label=_("Check-worthiness"))
+    verification_status = TermChoiceField(Verdict, label=_("Verification status"), initial="unassessed")
+    attribution = TermChoiceField(Attribution, label=_("Attribution"))
 
-    class Meta:
-        model = Claim
-        fields = ["claim_type", "check_worthiness", "verification_status", "attribution", "note"]
-        field_classes = {
-            "claim_type": TermChoiceField,
-            "check_worthiness": TermChoiceField,
-            "verification_status": TermChoiceField,
-            "attribution": TermChoiceField,
-        }
-
-    def __init__(self, *args, article: Article, **kwargs):
+    def __init__(self, *args, article: Article, instance=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.article = article
-        instance = self.instance if self.instance.pk else None
-        for name, model, default in [
-            ("claim_type", ClaimType, None),
-            ("check_worthiness", CheckWorthiness, None),
-            ("verification_status", Verdict, "unassessed"),
-            ("attribution", Attribution, None),
-        ]:
-            field = self.fields[name]
-            field.queryset = _terms(model, getattr(instance, f"{name}_id", None))
-            field.to_field_name = "slug"
-            field.empty_label = None
-            if instance is None and default:
-                field.initial = default
+        self.instance = instance
         if instance is not None:
+            for name in ("claim_type", "check_worthiness", "verification_status", "attribution"):
+                self.fields[name].current = getattr(instance, f"{name}_id")
             self.fill_from(instance)
             self.initial["version"] = instance.version
         elif not self.is_bound:
@@ -198,9 +186,6 @@ class GoldForm(SpanForm):
     decision_note = forms.CharField(
         label=_("Decision note"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"})
     )
-
-    class Meta(SpanForm.Meta):
-        model = GoldClaim
 
     @property
     def claim_ids(self) -> list[int]:

@@ -62,30 +62,35 @@ def _apply(claim: Claim, data: dict) -> None:
     claim.note = data.get("note") or ""
 
 
-def _start_assignment(*, user, article: Article) -> None:
-    assignment, _created = Assignment.objects.get_or_create(article=article, annotator=user)
+def _start_assignment(*, user, article: Article, assignment: Assignment | None = None) -> None:
+    """Mark the user's assignment on an article as started (creating it for staff)."""
+    if assignment is None:
+        assignment, _created = Assignment.objects.get_or_create(article=article, annotator=user)
     if assignment.state == Assignment.State.ASSIGNED:
         assignment.state = Assignment.State.IN_PROGRESS
         assignment.started_at = timezone.now()
         assignment.save(update_fields=["state", "started_at"])
 
 
-def create_claim(*, user, article: Article, data: dict) -> tuple[Claim, bool]:
-    """Save a validated claim; a repeated form token returns the claim it already made."""
-    check_can_annotate(user=user, article=article)
+_UNCHECKED = object()
+
+
+def create_claim(*, user, article: Article, data: dict, assignment=_UNCHECKED) -> tuple[Claim, bool]:
+    """Save a validated claim; a repeated form token returns the claim it already made.
+
+    `assignment` is what check_can_annotate returned, when the caller has already called it.
+    """
+    if assignment is _UNCHECKED:
+        assignment = check_can_annotate(user=user, article=article)
     token = data.get("client_token")
-    if token:
-        existing = Claim.objects.filter(annotator=user, client_token=token).first()
-        if existing is not None:
-            return existing, False
     claim = Claim(article=article, annotator=user, client_token=token)
     try:
         with transaction.atomic():
             _apply(claim, data)
-            _start_assignment(user=user, article=article)
+            _start_assignment(user=user, article=article, assignment=assignment)
             claim.save()
     except IntegrityError:
-        # A parallel request with the same token won the race.
+        # The form was sent before (a double click, a retry): the unique token found it.
         existing = Claim.objects.filter(annotator=user, client_token=token).first() if token else None
         if existing is None:
             raise

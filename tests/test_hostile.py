@@ -48,7 +48,7 @@ JUNK = st.one_of(
 
 # Each corruption alone makes the payload invalid.
 CORRUPTIONS = {
-    "reversed": lambda d, draw: d.update(start=d["end"], end=d["start"]),
+    "reversed": lambda d, draw: d.update(start=d.get("end", START + len(QUOTE)), end=d.get("start", START)),
     "out_of_range": lambda d, draw: d.update(start=len(TEXT) + draw(st.integers(0, 10**9)), end=len(TEXT) + 10**9 + 1),
     "negative": lambda d, draw: d.update(start=draw(st.integers(-(10**12), -1))),
     "not_a_number": lambda d, draw: d.update(start=draw(JUNK.filter(lambda v: not v.strip().isdigit()))),

@@ -121,7 +121,7 @@ class TestClaimCreate:
     def url(self, article):
         return reverse("claim_create", args=[article.pk])
 
-    def test_htmx_save_returns_list_and_fresh_form(self, annotator_client, article, annotator):
+    def test_htmx_save_returns_the_new_item_and_a_fresh_token(self, annotator_client, article, annotator):
         data = claim_post(article, "3000", occurrence=1, verification_status="false", source_name="مصدر آخر",
                           source_kind="unnamed_source", evidence="https://example.org/x\n", note="ملاحظة")
         response = annotator_client.post(self.url(article), data, **HTMX)
@@ -134,8 +134,11 @@ class TestClaimCreate:
         assert claim.evidence == ["https://example.org/x"] and claim.note == "ملاحظة"
         assert claim.prefix == article.text[claim.start - 32 : claim.start]
         body = response.content.decode()
-        assert body.lstrip().startswith('<ol id="claim-list"') and f'id="claim-{claim.pk}"' in body
-        assert 'id="claim-form"' in body and 'hx-swap-oob="true"' in body
+        # Just the new item (the page puts it in order) and a new form token, out of band.
+        assert body.lstrip().startswith(f'<li class="claim" id="claim-{claim.pk}"') and "ملاحظة" in body
+        token = re.search(r'name="client_token" value="([^"]+)" id="id_client_token" hx-swap-oob="true"', body)
+        assert token and token.group(1) != str(claim.client_token)
+        assert 'id="claim-list"' not in body
         assert Assignment.objects.get(article=article, annotator=annotator).state == "in_progress"
 
     def test_plain_post_redirects(self, annotator_client, article):
@@ -259,7 +262,7 @@ class TestClaimEditDelete:
         body = response.content.decode()
         assert 'name="version" value="2"' in body
         # The list is swapped too, showing what is stored now.
-        assert '<ol id="claim-list" data-count="1" hx-swap-oob="true">' in body and "v2" in body
+        assert '<ol id="claim-list" hx-swap-oob="true">' in body and "v2" in body
         claim.refresh_from_db()
         assert claim.verification_status_id == "true" and claim.version == 2
 

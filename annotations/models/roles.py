@@ -5,6 +5,12 @@ ADJUDICATOR_GROUP = "Adjudicator"
 
 
 def is_adjudicator(user) -> bool:
-    return user.is_authenticated and (
-        user.is_staff or user.groups.filter(name=ADJUDICATOR_GROUP).exists()
-    )
+    """Staff, or a member of the Adjudicator group (remembered on the user object for the request)."""
+    if not user.is_authenticated:
+        return False
+    known = getattr(user, "_is_adjudicator", None)
+    if known is None:
+        known = user.is_staff or user.groups.filter(name=ADJUDICATOR_GROUP).exists()
+        user._is_adjudicator = known
+    return known
+

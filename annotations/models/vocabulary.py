@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import time
+
 from django.db import models
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -57,3 +60,30 @@ class Attribution(Term):
     class Meta(Term.Meta):
         verbose_name = _("attribution")
         verbose_name_plural = _("attributions")
+
+
+# Vocabularies are read on every claim form and save, and change rarely (in the
+# admin). Each process keeps them for CACHE_SECONDS; a change saved in this
+# process clears the cache at once, other processes see it within the minute.
+CACHE_SECONDS = 60
+_cache: dict[type, tuple[float, list[Term]]] = {}
+
+
+def cached_terms(model: type[Term]) -> list[Term]:
+    """Every term of a vocabulary (active or not), in display order."""
+    now = time.monotonic()
+    hit = _cache.get(model)
+    if hit is not None and now - hit[0] < CACHE_SECONDS:
+        return hit[1]
+    terms = list(model.objects.order_by("position", "slug"))
+    _cache[model] = (now, terms)
+    return terms
+
+
+def clear_term_cache(**_kwargs) -> None:
+    _cache.clear()
+
+
+for _model in (Verdict, ClaimType, CheckWorthiness, Attribution):
+    post_save.connect(clear_term_cache, sender=_model, dispatch_uid=f"terms-{_model.__name__}-save")
+    post_delete.connect(clear_term_cache, sender=_model, dispatch_uid=f"terms-{_model.__name__}-delete")

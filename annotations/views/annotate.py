@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter
 
 
@@ -12,14 +13,16 @@ from django.core.paginator import Paginator
 from django.db.models import Case, When
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.template.loader import render_to_string
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from .. import exporting, workflow
 from ..forms import ClaimForm
 from ..models import Article, Assignment, Claim, Project, Source, is_adjudicator
-from .common import export_response, staff_required
+from .common import claim_labels, export_response, staff_required
 
 PAGE = "annotations/article_detail.html"
 ARTICLES_PER_PAGE = 50
@@ -35,9 +38,13 @@ def _own_claim(request: HttpRequest, pk: int) -> Claim:
     )
 
 
-def _page_context(request: HttpRequest, article: Article, form: ClaimForm | None, editing: Claim | None = None) -> dict:
+_LOOK_UP = object()
+
+
+def _page_context(request: HttpRequest, article: Article, form: ClaimForm | None, editing: Claim | None = None, *, assignment=_LOOK_UP) -> dict:
     user = request.user
-    assignment = Assignment.objects.filter(article=article, annotator=user).first()
+    if assignment is _LOOK_UP:
+        assignment = Assignment.objects.filter(article=article, annotator=user).first()
     can_annotate = (assignment is not None and not assignment.is_submitted) or (
         assignment is None and user.is_staff
     )
@@ -54,6 +61,9 @@ def _page_context(request: HttpRequest, article: Article, form: ClaimForm | None
         "claims": Claim.objects.for_article(article).filter(annotator=user).with_labels(),
         "form": form if form is not None else ClaimForm(article=article),
         "editing": editing,
+        "labels": claim_labels(),
+        # /claims/<pk>/edit/ and /delete/ are built from this prefix: one reverse() per page, not two per claim.
+        "claims_url": reverse("claim_update", args=[0]).removesuffix("0/edit/"),
         # Only the annotator's own claimants: in blind mode nobody sees the sources others chose.
         "source_names": Source.objects.filter(claims__annotator=user)
         .order_by("name")
@@ -67,11 +77,27 @@ def _render_page(request: HttpRequest, article: Article, *, form=None, editing=N
     return render(request, template, _page_context(request, article, form, editing), status=status)
 
 
-def _saved_response(request: HttpRequest, article: Article) -> HttpResponse:
+def _created_response(request: HttpRequest, article: Article, claim: Claim, assignment) -> HttpResponse:
+    """After a new claim: just its list item, and a fresh form token swapped in out of band.
+
+    The page's script puts the item in text order and clears the form, so a save
+    costs about as much as any small request however many claims the list holds.
+    """
+    if not request.htmx:
+        return redirect(article)
+    context = _page_context(request, article, None, assignment=assignment)
+    body = render_to_string(f"{PAGE}#claim-item", {**context, "claim": claim}, request=request)
+    body += format_html(
+        '<input type="hidden" name="client_token" value="{}" id="id_client_token" hx-swap-oob="true">', uuid.uuid4()
+    )
+    return HttpResponse(body)
+
+
+def _saved_response(request: HttpRequest, article: Article, *, assignment=_LOOK_UP) -> HttpResponse:
     """After a save: the new claim list, plus a fresh form swapped out of band."""
     if not request.htmx:
         return redirect(article)
-    context = _page_context(request, article, None)
+    context = _page_context(request, article, None, assignment=assignment)
     body = render_to_string(f"{PAGE}#claim-list", context, request=request)
     body += render_to_string(f"{PAGE}#claim-form", {**context, "oob": True}, request=request)
     return HttpResponse(body)
@@ -165,14 +191,16 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def claim_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Save a new claim from a selection; a repeated submission saves it once."""
     article = _visible_article(request, pk)
-    workflow.check_can_annotate(user=request.user, article=article)
+    assignment = workflow.check_can_annotate(user=request.user, article=article)
     form = ClaimForm(request.POST, article=article)
     if not form.is_valid():
         return _form_errors_response(request, article, form)
-    _claim, created = workflow.create_claim(user=request.user, article=article, data=form.cleaned_data)
+    claim, created = workflow.create_claim(
+        user=request.user, article=article, data=form.cleaned_data, assignment=assignment
+    )
     if created and not request.htmx:
         messages.success(request, _("Claim saved."))
-    return _saved_response(request, article)
+    return _created_response(request, article, claim, assignment)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

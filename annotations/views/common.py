@@ -28,6 +28,23 @@ def staff_required(view):
 
 
 
+def claim_labels() -> dict[str, str]:
+    """Headings shown with every claim, translated once per page rather than once per claim."""
+    return {
+        "verdict": _("Verdict"),
+        "type": _("Type"),
+        "worthiness": _("Check-worthiness"),
+        "attribution": _("Attribution"),
+        "claimant": _("Claimant"),
+        "evidence": _("Evidence"),
+        "note": _("Note"),
+        "edit": _("Edit"),
+        "delete": _("Delete"),
+        "delete_confirm": _("Delete this claim?"),
+        "no_claims": _("No claims yet. Select a claim in the text to start."),
+    }
+
+
 def adjudicator_required(view):
     """Logged-in adjudicators (and staff) only; others get 403."""
 

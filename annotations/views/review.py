@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST, require_safe
 from .. import agreement, reports, workflow
 from ..forms import DecisionForm, GoldForm
 from ..models import Article, Assignment, Claim, GoldClaim, Project, Rejection, is_adjudicator
-from .common import adjudicator_required
+from .common import adjudicator_required, claim_labels
 
 PAGE = "annotations/adjudication.html"
 
@@ -61,6 +61,7 @@ def _context(request: HttpRequest, article: Article, form: GoldForm | None = Non
         "form": form if form is not None else GoldForm(article=article),
         "can_annotate": True,
         "source_names": [],
+        "labels": claim_labels(),
     }
 
 

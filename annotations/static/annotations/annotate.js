@@ -315,6 +315,37 @@
     showSelection();
   }
 
+  /** A new claim arrives as one list item at the end: put it in text order, once, and clear the form. */
+  function placeNewClaim() {
+    const list = document.getElementById("claim-list");
+    const item = list && list.lastElementChild;
+    if (!item || !item.classList.contains("claim")) return;
+    for (const other of list.querySelectorAll(`#${CSS.escape(item.id)}`)) {
+      if (other !== item) other.remove(); // a retried request returns the claim it already made
+    }
+    for (const empty of list.querySelectorAll(".empty")) empty.remove();
+    const key = (li) => [Number(li.dataset.start), Number(li.dataset.end), Number(li.dataset.claimId)];
+    const mine = key(item);
+    const after = Array.from(list.children).find((li) => {
+      if (li === item) return false;
+      const theirs = key(li);
+      return theirs[0] > mine[0] || (theirs[0] === mine[0] && (theirs[1] > mine[1] || (theirs[1] === mine[1] && theirs[2] > mine[2])));
+    });
+    if (after) list.insertBefore(item, after);
+    const f = form();
+    if (f) {
+      for (const name of ["start", "end", "quote", "source_start", "source_end", "source_quote"]) setValue(name, "");
+      for (const name of ["note", "evidence", "source_name"]) setValue(name, "");
+    }
+  }
+
+  document.body.addEventListener("htmx:afterSwap", (event) => {
+    const source = event.detail.requestConfig && event.detail.requestConfig.elt;
+    if (event.detail.target && event.detail.target.id === "claim-list" && source && source.id === "claim-form" && source.dataset.mode === "create" && event.detail.xhr.status === 200 && !event.detail.xhr.getResponseHeader("HX-Retarget")) {
+      placeNewClaim();
+    }
+  });
+
   document.body.addEventListener("htmx:afterSettle", (event) => {
     refresh();
     if (event.detail.target && event.detail.target.id === "claim-form") form().scrollIntoView({ block: "nearest" });

@@ -1,0 +1,345 @@
+#!/usr/bin/env python
+"""Benchmarks at newsroom scale (10k articles, 100k claims), with pass/fail targets.
+
+    python bench/run.py [--quick] [--database-url URL]
+
+Without --database-url it measures on SQLite (a temporary file) and then on
+PostgreSQL when one answers at TEST_POSTGRES_URL (default
+postgres://postgres@127.0.0.1:5432/test; a throwaway database is created beside
+it and dropped). Each database runs in its own process. Every figure is a
+median and p95 over many repetitions of in-process requests through the whole
+middleware stack (no network), with query counts where they matter. Each target
+prints as `TARGET <name> PASS|FAIL <measured> (target <bound>)`; the exit code
+is 1 if any target fails. --quick runs a smaller version of everything.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/test"
+
+FULL = {"articles": 10_000, "levels": [1_000, 10_000, 100_000], "annotators": 8, "import": 10_000, "reps": 100}
+QUICK = {"articles": 1_000, "levels": [1_000, 5_000, 10_000], "annotators": 8, "import": 2_000, "reps": 30}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="a smaller version of everything (minutes, not tens of minutes)")
+    parser.add_argument("--database-url", help="measure on this database only")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        return child(args)
+    urls = [args.database_url] if args.database_url else ["sqlite"]
+    if not args.database_url:
+        postgres = os.environ.get("TEST_POSTGRES_URL", DEFAULT_POSTGRES)
+        if postgres_answers(postgres):
+            urls.append(postgres)
+        else:
+            print(f"(PostgreSQL skipped: no server answered at {postgres})")
+    failed = False
+    for url in urls:
+        command = [sys.executable, __file__, "--child", "--database-url", url] + (["--quick"] if args.quick else [])
+        failed |= subprocess.run(command, cwd=ROOT).returncode != 0
+    return 1 if failed else 0
+
+
+def postgres_answers(url: str) -> bool:
+    try:
+        import psycopg
+
+        psycopg.connect(url, connect_timeout=3).close()
+        return True
+    except Exception:  # noqa: BLE001 - any failure means "not available"
+        return False
+
+
+def fresh_database(url: str) -> tuple[str, callable]:
+    """A new, empty database for this run, and a function that removes it."""
+    if url == "sqlite":
+        folder = tempfile.mkdtemp(prefix="factcheck-bench-")
+        return f"sqlite:///{folder}/bench.sqlite3", lambda: None
+    import psycopg
+    from psycopg import sql
+
+    name = f"factcheck_bench_{os.getpid()}"
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+    def drop():
+        from django.db import connections
+
+        connections.close_all()
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+
+    return url.rsplit("/", 1)[0] + "/" + name, drop
+
+
+def stats(times: list[float]) -> tuple[float, float]:
+    """Median and p95, in milliseconds."""
+    ordered = sorted(times)
+    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return statistics.median(ordered) * 1000, p95 * 1000
+
+
+class QueryCounter:
+    """Counts the SQL statements run inside it (the test client resets Django's own query log)."""
+
+    def __enter__(self):
+        from django.db import connection
+
+        self.count = 0
+        self._wrapper = connection.execute_wrapper(self)
+        self._wrapper.__enter__()
+        return self
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+    def __exit__(self, *exc):
+        self._wrapper.__exit__(*exc)
+
+    def __len__(self) -> int:
+        return self.count
+
+
+def repeat(fn, reps: int, warmup: int = 3) -> tuple[float, float]:
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(reps):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return stats(times)
+
+
+class Report:
+    def __init__(self, database: str):
+        self.database = database
+        self.failed = []
+
+    def line(self, text: str) -> None:
+        print(f"[{self.database}] {text}", flush=True)
+
+    def target(self, name: str, ok: bool, measured: str, bound: str) -> None:
+        print(f"TARGET {name} {'PASS' if ok else 'FAIL'} {measured} (target {bound}) [{self.database}]", flush=True)
+        if not ok:
+            self.failed.append(name)
+
+
+def child(args) -> int:
+    scale = QUICK if args.quick else FULL
+    url, drop = fresh_database(args.database_url)
+    os.environ["DATABASE_URL"] = url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    report = Report("postgresql" if url.startswith("postgres") else "sqlite")
+    try:
+        call_command("migrate", verbosity=0)
+        run(report, scale)
+    finally:
+        drop()
+    return 1 if report.failed else 0
+
+
+def run(report: Report, scale: dict) -> None:
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from annotations import agreement, exporting, reports
+    from annotations.models import Article, Assignment, Claim, Project
+
+    from bench import generate
+
+    rng = random.Random(20190323)  # the day al-Baghuz fell
+    project = Project.objects.create(name="Bench")
+    started = time.perf_counter()
+    articles = generate.articles(project, scale["articles"], rng)
+    users = generate.annotators(scale["annotators"])
+    report.line(f"generated {len(articles)} articles in {time.perf_counter() - started:.1f} s")
+
+    me = users[0]
+    client = Client()
+    client.force_login(me)
+
+    def own_claims(article: Article, count: int) -> None:
+        Assignment.objects.get_or_create(article=article, annotator=me)
+        spans = generate.word_spans(article.text)
+        picks = [spans[i % len(spans)] for i in range(count)]
+        Claim.objects.bulk_create(
+            Claim(article=article, annotator=me, start=s, end=e, quote=article.text[s:e], claim_type_id="numerical",
+                  check_worthiness_id="check_worthy", verification_status_id="unassessed", attribution_id="direct_quote")
+            for s, e in picks
+        )
+
+    # The cost of a request: an authenticated "hello".
+    hello_median, hello_p95 = repeat(lambda: client.get("/bench/hello/"), scale["reps"] * 2)
+    report.line(f"hello view: median {hello_median:.2f} ms, p95 {hello_p95:.2f} ms")
+
+    # Saving a claim through the real htmx POST, as the database grows.
+    reserved = articles[-len(scale["levels"]) - 3 :]
+    pool = articles[: -len(scale["levels"]) - 3]
+    save_figures = []
+    for level, target_article in zip(scale["levels"], reserved):
+        started = time.perf_counter()
+        generate.claims(pool, users, max(0, level - Claim.objects.count()), rng)
+        report.line(f"database now has {Claim.objects.count()} claims (+{time.perf_counter() - started:.1f} s to load)")
+        own_claims(target_article, 10)
+        word = generate.word_spans(target_article.text)[5]
+        data = {
+            "start": word[0], "end": word[1], "quote": target_article.text[word[0]:word[1]], "claim_type": "numerical",
+            "check_worthiness": "check_worthy", "verification_status": "true", "attribution": "direct_quote",
+            "source_kind": "person", "source_name": "", "evidence": "", "note": "",
+        }
+        url = f"/articles/{target_article.pk}/claims/"
+
+        def save():
+            response = client.post(url, {**data, "client_token": str(uuid.uuid4())}, HTTP_HX_REQUEST="true")
+            assert response.status_code == 200 and b'class="claim"' in response.content, response.status_code
+
+        save()  # the first save also marks the assignment as started: not the steady state
+        with QueryCounter() as queries:
+            save()
+        median, p95 = repeat(save, scale["reps"])
+        save_figures.append((level, len(queries), median, p95))
+        report.line(f"claim save at {Claim.objects.count()} claims: median {median:.2f} ms, p95 {p95:.2f} ms, {len(queries)} queries")
+    level, _q, _m, save_p95 = save_figures[-1]
+    report.target("claim_save_p95_vs_hello", save_p95 <= 3 * hello_p95, f"{save_p95:.2f} ms = {save_p95 / hello_p95:.1f}x hello", "<= 3x hello p95")
+    counts = sorted({q for _l, q, _m, _p in save_figures})
+    report.target("claim_save_queries_constant", len(counts) == 1, f"{[q for _l, q, _m, _p in save_figures]} queries at {[l for l, *_ in save_figures]} claims", "the same at every size")
+
+    # Opening the annotation page of an article with 50 and with 500 claims.
+    page_figures = {}
+    for count, article in zip((50, 500), reserved[len(scale["levels"]):]):
+        own_claims(article, count)
+        url = article.get_absolute_url()
+        with QueryCounter() as queries:
+            assert client.get(url).status_code == 200
+        median, p95 = repeat(lambda: client.get(url), scale["reps"])
+        page_figures[count] = (len(queries), median, p95)
+        report.line(f"annotation page, {count} claims: median {median:.2f} ms, p95 {p95:.2f} ms, {len(queries)} queries")
+    report.target("article_page_500_median", page_figures[500][1] <= 100, f"{page_figures[500][1]:.2f} ms", "<= 100 ms")
+    report.target("article_page_queries_constant", page_figures[50][0] == page_figures[500][0], f"{page_figures[50][0]} vs {page_figures[500][0]} queries", "the same for 50 and 500 claims")
+
+    # Gold claims for a tenth of the claims.
+    adjudicator = get_user_model().objects.create_user("bench-adjudicator")
+    gold_count = generate.gold(pool, adjudicator, 0.1, rng)
+    report.line(f"{gold_count} gold claims")
+
+    # Exports against a minimal raw-SQL + json.dumps dump of the same rows.
+    total_claims = Claim.objects.count()
+    raw_seconds, raw_bytes = raw_dump()
+    report.line(f"raw dump: {raw_seconds:.2f} s, {total_claims / raw_seconds:,.0f} claims/s, {raw_bytes / raw_seconds / 1e6:.1f} MB/s")
+    worst_ratio = None
+    for fmt in exporting.FORMATS:
+        started = time.perf_counter()
+        size = sum(len(chunk.encode("utf-8")) for chunk in exporting.stream(fmt))
+        seconds = time.perf_counter() - started
+        ratio = raw_seconds / seconds
+        worst_ratio = ratio if worst_ratio is None else min(worst_ratio, ratio)
+        report.line(
+            f"export {fmt}: {seconds:.2f} s, {total_claims / seconds:,.0f} claims/s, {size / seconds / 1e6:.1f} MB/s, "
+            f"{ratio:.0%} of the raw dump's throughput"
+        )
+    report.target("export_throughput_vs_raw", worst_ratio >= 0.5, f"{worst_ratio:.0%} (slowest format)", ">= 50% of the raw dump")
+    quarter = Article.objects.filter(pk__in=[a.pk for a in pool[: len(pool) // 4]])
+    peaks = {}
+    for label, queryset in (("a quarter", quarter), ("all", Article.objects.all())):
+        tracemalloc.start()
+        for _chunk in exporting.stream("jsonl", articles=queryset):
+            pass
+        peaks[label] = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    report.line(f"export peak memory (Python allocations): {peaks['a quarter'] / 1e6:.1f} MB for a quarter of the articles, {peaks['all'] / 1e6:.1f} MB for all")
+    report.target("export_memory_constant", peaks["all"] <= 1.25 * peaks["a quarter"] + 1e6, f"{peaks['all'] / 1e6:.1f} MB for all vs {peaks['a quarter'] / 1e6:.1f} MB for a quarter", "all <= 1.25x a quarter (+1 MB)")
+
+    # Importing articles.
+    folder = Path(tempfile.mkdtemp(prefix="factcheck-import-"))
+    for number, text in enumerate(generate.make_texts(scale["import"], random.Random(7))):
+        (folder / f"import-{number:06d}.txt").write_text(text, encoding="utf-8")
+    from django.core.management import call_command
+
+    started = time.perf_counter()
+    call_command("import_articles", str(folder), project="Import bench", stdout=io.StringIO(), stderr=io.StringIO())
+    seconds = time.perf_counter() - started
+    bound = 30 * scale["import"] / 10_000
+    report.target(f"import_{scale['import']}_articles", seconds <= bound, f"{seconds:.1f} s", f"<= {bound:.0f} s")
+
+    # Agreement: one article with 3 annotators x 100 claims, then the whole project.
+    article = reserved[-1]
+    for user in users[1:4]:
+        Assignment.objects.get_or_create(article=article, annotator=user)
+        spans = generate.word_spans(article.text)
+        Claim.objects.bulk_create(
+            Claim(article=article, annotator=user, start=s, end=e, quote=article.text[s:e], claim_type_id="numerical",
+                  check_worthiness_id="check_worthy", verification_status_id=rng.choice(generate.VERDICTS), attribution_id="direct_quote")
+            for s, e in rng.sample(spans, min(100, len(spans)))
+        )
+
+    def one_article():
+        claims = reports.article_claims(article)
+        agreement.article_figures(agreement.ArticleClaims(article.external_id, len(article.text), claims))
+        agreement.group_claims(claims)
+
+    median, p95 = repeat(one_article, 20)
+    report.line(f"agreement and groups, one article, 3 annotators x 100 claims: median {median:.1f} ms, p95 {p95:.1f} ms")
+    started = time.perf_counter()
+    figures = agreement.project_figures(reports.agreement_articles(project.articles.all()))
+    seconds = time.perf_counter() - started
+    report.line(f"project agreement: {json.dumps(figures['span_f1'])}")
+    report.target("project_agreement", seconds <= 10, f"{seconds:.1f} s over {Claim.objects.count()} claims", "<= 10 s")
+
+
+def raw_dump() -> tuple[float, int]:
+    """The floor: the same rows and fields straight from SQL into json.dumps, one object per row."""
+    from django.db import connection
+
+    from annotations.models import Article, Claim
+
+    claims, articles, users = Claim._meta.db_table, Article._meta.db_table, "auth_user"
+    article_columns = ["id", "external_id", "title", "language", "text", "text_sha256", "url", "outlet", "published_at"]
+    claim_columns = [
+        "id", "article_id", "start", "end", "quote", "claim_type", "check_worthiness", "verification_status",
+        "attribution", "source_id", "source_start", "source_end", "evidence", "note", "created_at", "updated_at", "username",
+    ]
+    started = time.perf_counter()
+    size = 0
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(article_columns)} FROM {articles} ORDER BY id")
+        while rows := cursor.fetchmany(2000):
+            size += sum(len(json.dumps(dict(zip(article_columns, row)), ensure_ascii=False, default=str)) for row in rows)
+        selected = ", ".join(f'c."{column}"' for column in claim_columns[:-1]) + ", u.username"
+        cursor.execute(
+            f"SELECT {selected} FROM {claims} c JOIN {users} u ON u.id = c.annotator_id ORDER BY c.article_id, c.start"
+        )
+        while rows := cursor.fetchmany(5000):
+            size += sum(len(json.dumps(dict(zip(claim_columns, row)), ensure_ascii=False, default=str)) for row in rows)
+    return time.perf_counter() - started, size
+
+
+if __name__ == "__main__":
+    sys.exit(main())
