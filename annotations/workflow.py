@@ -25,9 +25,16 @@ class StaleVersion(Exception):
         self.current = current
 
 
-def check_can_annotate(*, user, article: Article) -> Assignment | None:
-    """Annotators need an open assignment; staff may annotate any article."""
-    assignment = Assignment.objects.filter(article=article, annotator=user).first()
+_LOOK_UP = object()
+
+
+def check_can_annotate(*, user, article: Article, assignment=_LOOK_UP) -> Assignment | None:
+    """Annotators need an open assignment; staff may annotate any article.
+
+    Pass the user's assignment (or None) when it has already been fetched.
+    """
+    if assignment is _LOOK_UP:
+        assignment = Assignment.objects.filter(article=article, annotator=user).first()
     if assignment is None and not user.is_staff:
         raise PermissionDenied(_("This article is not assigned to you."))
     if assignment is not None and assignment.is_submitted:

@@ -28,6 +28,7 @@ import time
 import tracemalloc
 import uuid
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/test"
@@ -218,7 +219,9 @@ def run(report: Report, scale: dict) -> None:
         url = f"/articles/{target_article.pk}/claims/"
 
         def save():
-            response = client.post(url, {**data, "client_token": str(uuid.uuid4())}, HTTP_HX_REQUEST="true")
+            # URL-encoded, as htmx sends a form.
+            body = urlencode({**data, "client_token": str(uuid.uuid4())})
+            response = client.post(url, body, content_type="application/x-www-form-urlencoded", HTTP_HX_REQUEST="true")
             assert response.status_code == 200 and b'class="claim"' in response.content, response.status_code
 
         save()  # the first save also marks the assignment as started: not the steady state

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .. import agreement
-from .vocabulary import Attribution, CheckWorthiness, ClaimType, Verdict
+from .vocabulary import Attribution, CheckWorthiness, ClaimType, Verdict, term_label
 from .work import Article
 from .roles import is_adjudicator
 
@@ -67,10 +67,8 @@ class ClaimQuerySet(models.QuerySet):
         return self.filter(annotator=user)
 
     def with_labels(self) -> ClaimQuerySet:
-        return self.select_related(
-            "source", "annotator", "verification_status", "claim_type", "check_worthiness",
-            "attribution",
-        )
+        """With what a claim's display needs; vocabulary labels come from the cache (*_label)."""
+        return self.select_related("source", "annotator")
 
 
 class SpanLabels(models.Model):
@@ -139,6 +137,23 @@ class SpanLabels(models.Model):
             ),
         ]
 
+    # Labels from the vocabulary cache: listing claims needs no join and no Term objects.
+    @property
+    def verification_status_label(self) -> str:
+        return term_label(Verdict, self.verification_status_id)
+
+    @property
+    def claim_type_label(self) -> str:
+        return term_label(ClaimType, self.claim_type_id)
+
+    @property
+    def check_worthiness_label(self) -> str:
+        return term_label(CheckWorthiness, self.check_worthiness_id)
+
+    @property
+    def attribution_label(self) -> str:
+        return term_label(Attribution, self.attribution_id)
+
     def as_span(self) -> agreement.Span:
         """This claim as the agreement code sees it."""
         return agreement.Span(
@@ -194,9 +209,8 @@ class Provenance(models.TextChoices):
 
 class GoldClaimQuerySet(models.QuerySet):
     def with_labels(self) -> GoldClaimQuerySet:
-        return self.select_related(
-            "source", "adjudicator", "verification_status", "claim_type", "check_worthiness", "attribution"
-        )
+        """With what a gold claim's display needs; vocabulary labels come from the cache (*_label)."""
+        return self.select_related("source", "adjudicator")
 
 
 class GoldClaim(SpanLabels):

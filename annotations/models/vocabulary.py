@@ -80,6 +80,14 @@ def cached_terms(model: type[Term]) -> list[Term]:
     return terms
 
 
+def term_label(model: type[Term], slug: str) -> str:
+    """A term's label in the interface's language, from the cache (the slug if it is unknown)."""
+    for term in cached_terms(model):
+        if term.slug == slug:
+            return term.display_label
+    return slug
+
+
 def clear_term_cache(**_kwargs) -> None:
     _cache.clear()
 

@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, When
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.template.loader import render_to_string
@@ -85,8 +85,14 @@ def _created_response(request: HttpRequest, article: Article, claim: Claim, assi
     """
     if not request.htmx:
         return redirect(article)
-    context = _page_context(request, article, None, assignment=assignment)
-    body = render_to_string(f"{PAGE}#claim-item", {**context, "claim": claim}, request=request)
+    context = {
+        "article": article,
+        "claim": claim,
+        "can_annotate": True,
+        "labels": claim_labels(),
+        "claims_url": reverse("claim_update", args=[0]).removesuffix("0/edit/"),
+    }
+    body = render_to_string(f"{PAGE}#claim-item", context, request=request)
     body += format_html(
         '<input type="hidden" name="client_token" value="{}" id="id_client_token" hx-swap-oob="true">', uuid.uuid4()
     )
@@ -190,8 +196,11 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def claim_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Save a new claim from a selection; a repeated submission saves it once."""
-    article = _visible_article(request, pk)
-    assignment = workflow.check_can_annotate(user=request.user, article=article)
+    article = get_object_or_404(Article.objects.select_related("project"), pk=pk)
+    assignment = Assignment.objects.filter(article=article, annotator=request.user).first()
+    if assignment is None and not is_adjudicator(request.user):
+        raise Http404  # as _visible_article: an unassigned article does not exist for an annotator
+    workflow.check_can_annotate(user=request.user, article=article, assignment=assignment)
     form = ClaimForm(request.POST, article=article)
     if not form.is_valid():
         return _form_errors_response(request, article, form)
