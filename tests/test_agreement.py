@@ -214,3 +214,23 @@ class TestGroups:
         assert ag.provenance(group.members[:1], version, 3) == "adjudicated"
         assert ag.provenance(group.members[:1], version, 1) == "adjudicated"
         assert ag.provenance(group.members, (0, 9, "", "", "", ()), 3) == "adjudicated"
+
+
+@given(st.lists(st.lists(st.tuples(st.integers(0, 60), st.integers(1, 15)), max_size=6), min_size=2, max_size=3))
+def test_unitizing_expected_disagreement_matches_the_direct_sum(raw):
+    """The suffix-sum computation equals Krippendorff's sum over every unit and gap, term by term."""
+    from annotations.agreement import unitizing
+
+    length = 80
+    raters = [[(s, min(length, s + l)) for s, l in rater] for rater in raw]
+    parts = unitizing._unitizing_parts(length, raters)
+    units = [ag.merge_spans(r) for r in raters]
+    lengths = [e - s for u in units for s, e in u]
+    if parts is None:
+        return
+    gaps = [e - s for u in units for s, e, is_unit in unitizing._segments(u, length) if not is_unit]
+    n = len(lengths)
+    direct = sum((n - 1) * (2 * l**3 - 3 * l**2 + l) / 3 + l * l * sum(g - l + 1 for g in gaps if g >= l) for l in lengths)
+    m = len(raters)
+    expected = (2 / length) * direct / (m * length * (m * length - 1) - sum(l * (l - 1) for l in lengths))
+    assert parts[1] == pytest.approx(expected)

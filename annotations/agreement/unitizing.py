@@ -12,6 +12,7 @@ union first.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from itertools import combinations
 
@@ -75,14 +76,20 @@ def _unitizing_parts(length: int, raters: Sequence[Sequence[tuple[int, int]]]) -
                 j += 1
     observed = 2 * observed / (m * (m - 1) * length * length)
     lengths = [e - s for u in units for s, e in u]
-    gaps = sorted((e - s for segs in segments for s, e, is_unit in segs if not is_unit), reverse=True)
     n_units = len(lengths)
     if n_units == 0:
         return None
+    # Σ over gaps g ≥ l of (g − l + 1), for every unit length l, from sorted gaps and
+    # suffix sums: O(units · log gaps) instead of O(units · gaps).
+    gaps = sorted(e - s for segs in segments for s, e, is_unit in segs if not is_unit)
+    suffix = [0] * (len(gaps) + 1)
+    for i in range(len(gaps) - 1, -1, -1):
+        suffix[i] = suffix[i + 1] + gaps[i]
     total = 0.0
     for l in lengths:
         within = (n_units - 1) * (2 * l**3 - 3 * l**2 + l) / 3
-        fits = sum(g - l + 1 for g in gaps if g >= l)
+        first = bisect_left(gaps, l)
+        fits = suffix[first] - (l - 1) * (len(gaps) - first)
         total += within + l * l * fits
     denominator = m * length * (m * length - 1) - sum(l * (l - 1) for l in lengths)
     if denominator <= 0:
