@@ -65,8 +65,8 @@ def _claim(row: dict) -> dict:
         "source": source,
         "evidence": row["evidence"] or [],
         "note": row["note"],
-        "created_at": row["created_at"].isoformat(),
-        "updated_at": row["updated_at"].isoformat(),
+        "created_at": row["created_at"].isoformat() if "created_at" in row else None,
+        "updated_at": row["updated_at"].isoformat() if "updated_at" in row else None,
     }
 
 
@@ -109,9 +109,11 @@ def _gold_sources(ids: list[int]) -> dict[int, list[dict]]:
     return result
 
 
-def iter_articles(articles: QuerySet, claims: QuerySet, *, gold: bool = False) -> Iterator[dict]:
+def iter_articles(articles: QuerySet, claims: QuerySet, *, gold: bool = False, timestamps: bool = True) -> Iterator[dict]:
     """Each article in the export shape with its claims, in primary-key order, chunk by chunk."""
     fields, shape = (GOLD_FIELDS, _gold_claim) if gold else (CLAIM_FIELDS, _annotator_claim)
+    if not timestamps:  # CSV has no timestamp columns: do not fetch and convert them
+        fields = tuple(name for name in fields if name not in ("created_at", "updated_at"))
     last = 0
     articles = articles.order_by("pk").values(*ARTICLE_FIELDS)
     while True:
@@ -207,4 +209,4 @@ def stream(
     articles = Article.objects.all() if articles is None else articles
     if claims is None:
         claims = GoldClaim.objects.all() if gold else Claim.objects.all()
-    return WRITERS[fmt](iter_articles(articles, claims, gold=gold), gold=gold)
+    return WRITERS[fmt](iter_articles(articles, claims, gold=gold, timestamps=fmt != "csv"), gold=gold)
