@@ -11,6 +11,7 @@ import csv
 import json
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
+from itertools import islice
 
 from django.db.models import QuerySet
 
@@ -110,22 +111,37 @@ def _gold_sources(ids: list[int]) -> dict[int, list[dict]]:
 
 
 def iter_articles(articles: QuerySet, claims: QuerySet, *, gold: bool = False, timestamps: bool = True) -> Iterator[dict]:
-    """Each article in the export shape with its claims, in primary-key order, chunk by chunk."""
+    """Each article in the export shape with its claims, in primary-key order.
+
+    Two ordered streams, articles and their claims, are merged as they are read
+    (server-side cursors on PostgreSQL), a chunk of articles at a time: two
+    queries in all, and memory bounded by one chunk.
+    """
     fields, shape = (GOLD_FIELDS, _gold_claim) if gold else (CLAIM_FIELDS, _annotator_claim)
     if not timestamps:  # CSV has no timestamp columns: do not fetch and convert them
         fields = tuple(name for name in fields if name not in ("created_at", "updated_at"))
-    last = 0
-    articles = articles.order_by("pk").values(*ARTICLE_FIELDS)
+    article_rows = articles.order_by("pk").values(*ARTICLE_FIELDS).iterator(chunk_size=CHUNK)
+    claim_rows = (
+        claims.filter(article__in=articles.values("pk"))
+        .order_by("article_id", "start", "end", "pk")
+        .values(*fields)
+        .iterator(chunk_size=CHUNK * 5)
+    )
+    pending = next(claim_rows, None)
     while True:
-        chunk = list(articles.filter(pk__gt=last)[:CHUNK])
+        chunk = list(islice(article_rows, CHUNK))
         if not chunk:
             return
         last = chunk[-1]["id"]
-        by_article: dict[int, list[dict]] = {row["id"]: [] for row in chunk}
-        rows = list(claims.filter(article_id__in=by_article).order_by("article_id", "start", "end", "pk").values(*fields))
+        rows: list[dict] = []
+        while pending is not None and pending["article_id"] <= last:
+            rows.append(pending)
+            pending = next(claim_rows, None)
         extra = _gold_sources([row["id"] for row in rows]) if gold else {}
+        by_article: dict[int, list[dict]] = {row["id"]: [] for row in chunk}
         for row in rows:
-            by_article[row["article_id"]].append(shape(row, extra))
+            if row["article_id"] in by_article:
+                by_article[row["article_id"]].append(shape(row, extra))
         for row in chunk:
             yield _article(row, by_article[row["id"]])
 

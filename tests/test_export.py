@@ -124,19 +124,20 @@ def test_project_and_annotator_filters(exported, project):
     assert [c["annotator"] for a in data["articles"] for c in a["claims"]] == ["other"]
 
 
-def test_streams_in_chunks_with_constant_queries_per_chunk(project, annotator, monkeypatch):
+def test_streams_with_two_queries_whatever_the_size(project, annotator, monkeypatch):
     monkeypatch.setattr(exporting, "CHUNK", 10)
     for i in range(25):
         article = factories.make_article(f"خبر رقم {i} فيه 3000", project=project, external_id=f"a{i:02}")
         factories.make_claim(article, annotator, "3000")
+        factories.make_claim(article, annotator, "خبر")
     stream = exporting.stream("jsonl")
-    with CaptureQueriesContext(connection) as first:
-        next(stream)
-    assert len(first.captured_queries) == 2  # the first chunk of articles and its claims, nothing more
-    with CaptureQueriesContext(connection) as rest:
-        remaining = list(stream)
-    assert len(remaining) == 24
-    assert len(rest.captured_queries) == 2 * 2 + 1  # two more chunks, then an empty page
+    with CaptureQueriesContext(connection) as queries:
+        first = json.loads(next(stream))
+        rest = [json.loads(line) for line in stream]
+    # One ordered stream of articles and one of claims, read as the output is written.
+    assert len(queries.captured_queries) == 2
+    assert [a["external_id"] for a in [first, *rest]] == [f"a{i:02}" for i in range(25)]
+    assert all([c["quote"] for c in a["claims"]] == ["خبر", "3000"] for a in [first, *rest])
 
 
 def test_staff_download_streams_and_others_are_refused(exported, client, annotator, staff):

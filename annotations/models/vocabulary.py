@@ -77,19 +77,27 @@ def cached_terms(model: type[Term]) -> list[Term]:
         return hit[1]
     terms = list(model.objects.order_by("position", "slug"))
     _cache[model] = (now, terms)
+    for key in [key for key in _labels if key[0] is model]:
+        del _labels[key]  # built from the terms just replaced
     return terms
+
+
+_labels: dict[tuple[type, str, float], dict[str, str]] = {}
 
 
 def term_label(model: type[Term], slug: str) -> str:
     """A term's label in the interface's language, from the cache (the slug if it is unknown)."""
-    for term in cached_terms(model):
-        if term.slug == slug:
-            return term.display_label
-    return slug
+    cached_terms(model)  # refreshes the cache when it is due
+    key = (model, get_language() or "en", _cache[model][0])
+    labels = _labels.get(key)
+    if labels is None:
+        labels = _labels[key] = {term.slug: term.display_label for term in _cache[model][1]}
+    return labels.get(slug, slug)
 
 
 def clear_term_cache(**_kwargs) -> None:
     _cache.clear()
+    _labels.clear()
 
 
 for _model in (Verdict, ClaimType, CheckWorthiness, Attribution):
