@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.middleware.csrf import get_token
 from django.db.models import Case, When
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,9 +23,15 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from .. import exporting, workflow
 from ..forms import ClaimForm
 from ..models import Article, Assignment, Claim, Project, Source, is_adjudicator
+from ..templatetags.claims import render_item
 from .common import claim_labels, export_response, staff_required
 
 PAGE = "annotations/article_detail.html"
+LIST_FIELDS = (
+    "pk", "article_id", "start", "end", "quote", "verification_status_id", "claim_type_id", "check_worthiness_id",
+    "attribution_id", "source_id", "source__name", "source__kind", "source_start", "source_end", "evidence", "note",
+    "version",
+)
 ARTICLES_PER_PAGE = 50
 
 
@@ -58,7 +65,11 @@ def _page_context(request: HttpRequest, article: Article, form: ClaimForm | None
         "others": others,
         "can_review": is_adjudicator(user),
         "can_annotate": can_annotate,
-        "claims": Claim.objects.for_article(article).filter(annotator=user).with_labels(),
+        # Only what the list shows: no User, no context strings, no timestamps per claim.
+        "claims": Claim.objects.for_article(article)
+        .filter(annotator=user)
+        .select_related("source")
+        .only(*LIST_FIELDS),
         "form": form if form is not None else ClaimForm(article=article),
         "editing": editing,
         "labels": claim_labels(),
@@ -85,14 +96,14 @@ def _created_response(request: HttpRequest, article: Article, claim: Claim, assi
     """
     if not request.htmx:
         return redirect(article)
-    context = {
-        "article": article,
-        "claim": claim,
-        "can_annotate": True,
-        "labels": claim_labels(),
-        "claims_url": reverse("claim_update", args=[0]).removesuffix("0/edit/"),
-    }
-    body = render_to_string(f"{PAGE}#claim-item", context, request=request)
+    body = render_item(
+        claim,
+        article=article,
+        labels=claim_labels(),
+        claims_url=reverse("claim_update", args=[0]).removesuffix("0/edit/"),
+        can_annotate=True,
+        csrf_token=get_token(request),
+    )
     body += format_html(
         '<input type="hidden" name="client_token" value="{}" id="id_client_token" hx-swap-oob="true">', uuid.uuid4()
     )
