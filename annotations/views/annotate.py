@@ -207,9 +207,13 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def claim_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Save a new claim from a selection; a repeated submission saves it once."""
-    article = get_object_or_404(Article.objects.select_related("project"), pk=pk)
-    assignment = Assignment.objects.filter(article=article, annotator=request.user).first()
-    if assignment is None and not is_adjudicator(request.user):
+    # One query for the usual case, an annotator's own assignment with its article.
+    assignment = Assignment.objects.select_related("article").filter(article_id=pk, annotator=request.user).first()
+    if assignment is not None:
+        article = assignment.article
+    elif is_adjudicator(request.user):
+        article = get_object_or_404(Article, pk=pk)
+    else:
         raise Http404  # as _visible_article: an unassigned article does not exist for an annotator
     workflow.check_can_annotate(user=request.user, article=article, assignment=assignment)
     form = ClaimForm(request.POST, article=article)
