@@ -25,15 +25,16 @@ class StaleVersion(Exception):
         self.current = current
 
 
-_LOOK_UP = object()
+# "The caller has not fetched the user's assignment": None means it fetched and found none.
+NOT_FETCHED = object()
 
 
-def check_can_annotate(*, user, article: Article, assignment=_LOOK_UP) -> Assignment | None:
+def check_can_annotate(*, user, article: Article, assignment=NOT_FETCHED) -> Assignment | None:
     """Annotators need an open assignment; staff may annotate any article.
 
     Pass the user's assignment (or None) when it has already been fetched.
     """
-    if assignment is _LOOK_UP:
+    if assignment is NOT_FETCHED:
         assignment = Assignment.objects.filter(article=article, annotator=user).first()
     if assignment is None and not user.is_staff:
         raise PermissionDenied(_("This article is not assigned to you."))
@@ -79,15 +80,12 @@ def _start_assignment(*, user, article: Article, assignment: Assignment | None =
         assignment.save(update_fields=["state", "started_at"])
 
 
-_UNCHECKED = object()
-
-
-def create_claim(*, user, article: Article, data: dict, assignment=_UNCHECKED) -> tuple[Claim, bool]:
+def create_claim(*, user, article: Article, data: dict, assignment=NOT_FETCHED) -> tuple[Claim, bool]:
     """Save a validated claim; a repeated form token returns the claim it already made.
 
     `assignment` is what check_can_annotate returned, when the caller has already called it.
     """
-    if assignment is _UNCHECKED:
+    if assignment is NOT_FETCHED:
         assignment = check_can_annotate(user=user, article=article)
     token = data.get("client_token")
     claim = Claim(article=article, annotator=user, client_token=token)

@@ -45,12 +45,17 @@ def _own_claim(request: HttpRequest, pk: int) -> Claim:
     )
 
 
-_LOOK_UP = object()
+def _claims_url() -> str:
+    """/claims/ — item links are built from it: one reverse() per page, not two per claim."""
+    return reverse("claim_update", args=[0]).removesuffix("0/edit/")
 
 
-def _page_context(request: HttpRequest, article: Article, form: ClaimForm | None, editing: Claim | None = None, *, assignment=_LOOK_UP) -> dict:
+def _page_context(
+    request: HttpRequest, article: Article, form: ClaimForm | None, editing: Claim | None = None, *,
+    assignment=workflow.NOT_FETCHED,
+) -> dict:
     user = request.user
-    if assignment is _LOOK_UP:
+    if assignment is workflow.NOT_FETCHED:
         assignment = Assignment.objects.filter(article=article, annotator=user).first()
     can_annotate = (assignment is not None and not assignment.is_submitted) or (
         assignment is None and user.is_staff
@@ -73,8 +78,7 @@ def _page_context(request: HttpRequest, article: Article, form: ClaimForm | None
         "form": form if form is not None else ClaimForm(article=article),
         "editing": editing,
         "labels": claim_labels(),
-        # /claims/<pk>/edit/ and /delete/ are built from this prefix: one reverse() per page, not two per claim.
-        "claims_url": reverse("claim_update", args=[0]).removesuffix("0/edit/"),
+        "claims_url": _claims_url(),
         # Only the annotator's own claimants: in blind mode nobody sees the sources others chose.
         "source_names": Source.objects.filter(claims__annotator=user)
         .order_by("name")
@@ -100,7 +104,7 @@ def _created_response(request: HttpRequest, article: Article, claim: Claim, assi
         claim,
         article=article,
         labels=claim_labels(),
-        claims_url=reverse("claim_update", args=[0]).removesuffix("0/edit/"),
+        claims_url=_claims_url(),
         can_annotate=True,
         csrf_token=get_token(request),
     )
@@ -110,11 +114,11 @@ def _created_response(request: HttpRequest, article: Article, claim: Claim, assi
     return HttpResponse(body)
 
 
-def _saved_response(request: HttpRequest, article: Article, *, assignment=_LOOK_UP) -> HttpResponse:
-    """After a save: the new claim list, plus a fresh form swapped out of band."""
+def _saved_response(request: HttpRequest, article: Article) -> HttpResponse:
+    """After an edit or a deletion: the claim list, plus a fresh form swapped out of band."""
     if not request.htmx:
         return redirect(article)
-    context = _page_context(request, article, None, assignment=assignment)
+    context = _page_context(request, article, None)
     body = render_to_string(f"{PAGE}#claim-list", context, request=request)
     body += render_to_string(f"{PAGE}#claim-form", {**context, "oob": True}, request=request)
     return HttpResponse(body)

@@ -9,23 +9,31 @@ from django.core.exceptions import PermissionDenied
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .. import exporting
 from ..models import is_adjudicator
 
 
-def staff_required(view):
-    """Logged-in staff only: others get 403 (anonymous users go to the login page)."""
+def role_required(allowed, message):
+    """A view decorator: logged-in users for whom allowed(user) holds; others get 403 with
+    `message` (anonymous users go to the login page)."""
 
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_staff:
-            raise PermissionDenied(_("Only administrators can do this."))
-        return view(request, *args, **kwargs)
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not allowed(request.user):
+                raise PermissionDenied(str(message))
+            return view(request, *args, **kwargs)
 
-    return wrapper
+        return wrapper
 
+    return decorator
+
+
+staff_required = role_required(lambda user: user.is_staff, gettext_lazy("Only administrators can do this."))
+adjudicator_required = role_required(is_adjudicator, gettext_lazy("Only adjudicators can do this."))
 
 
 def claim_labels() -> dict[str, str]:
@@ -43,19 +51,6 @@ def claim_labels() -> dict[str, str]:
         "delete_confirm": _("Delete this claim?"),
         "no_claims": _("No claims yet. Select a claim in the text to start."),
     }
-
-
-def adjudicator_required(view):
-    """Logged-in adjudicators (and staff) only; others get 403."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not is_adjudicator(request.user):
-            raise PermissionDenied(_("Only adjudicators can do this."))
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def export_response(fmt: str, *, articles, claims=None, gold: bool = False) -> StreamingHttpResponse:
