@@ -14,6 +14,9 @@ from .models import Article, Attribution, CheckWorthiness, ClaimType, SourceKind
 from .models.vocabulary import cached_terms
 
 MAX_EVIDENCE_LINKS = 20
+# Row ids fit a signed 64-bit integer (SQLite's and PostgreSQL's bigint); longer numbers are refused, not overflowed.
+GROUP_KEY = r"^\d{1,18}(-\d{1,18})*$"
+MAX_ID = 2**63 - 1
 MAX_QUOTE_CHARS = 100_000
 
 # Error codes callers and tests can rely on.
@@ -42,6 +45,10 @@ class TermChoiceField(forms.ChoiceField):
     def _choices(self) -> list[tuple[str, str]]:
         return [(t.slug, t.display_label) for t in cached_terms(self.model) if t.active or t.slug == self.current]
 
+    def valid_value(self, value) -> bool:
+        # By slug alone: checking a choice needs no labels (the base class builds them all).
+        return any(t.slug == value and (t.active or t.slug == self.current) for t in cached_terms(self.model))
+
     def clean(self, value):
         slug = super().clean(value)
         return next(term for term in cached_terms(self.model) if term.slug == slug)
@@ -60,7 +67,8 @@ class SpanForm(forms.Form):
         widget=forms.TextInput(attrs={"list": "source-names", "autocomplete": "off", "dir": "auto"}),
         help_text=_("Who made the claim. Pick a known source or type a new name."),
     )
-    source_kind = forms.ChoiceField(label=_("Claimant kind"), choices=SourceKind.choices, initial=SourceKind.PERSON)
+    # Choices as a callable: every form deep-copies its fields, and a list of lazy labels is costly to copy.
+    source_kind = forms.ChoiceField(label=_("Claimant kind"), choices=lambda: SourceKind.choices, initial=SourceKind.PERSON)
     source_start = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
     source_end = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
     source_quote = forms.CharField(strip=False, required=False, max_length=1000, widget=forms.HiddenInput)
@@ -182,7 +190,7 @@ class ClaimForm(SpanForm):
 class GoldForm(SpanForm):
     """An adjudicator's edited or merged version of a group, saved as a gold claim."""
 
-    group = forms.RegexField(regex=r"^\d+(-\d+)*$", required=False, max_length=2000, widget=forms.HiddenInput)
+    group = forms.RegexField(regex=GROUP_KEY, required=False, max_length=2000, widget=forms.HiddenInput)
     decision_note = forms.CharField(
         label=_("Decision note"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"})
     )
@@ -195,8 +203,8 @@ class GoldForm(SpanForm):
 class DecisionForm(forms.Form):
     """Accept one version of a group, or reject the group, with a note."""
 
-    group = forms.RegexField(regex=r"^\d+(-\d+)*$", max_length=2000)
-    claim = forms.IntegerField(required=False, min_value=1)
+    group = forms.RegexField(regex=GROUP_KEY, max_length=2000)
+    claim = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     decision_note = forms.CharField(required=False, max_length=5000)
 
     @property

@@ -142,8 +142,9 @@ def test_accept_and_reject(client, adjudicator, scene, group, claim, action):
     client.force_login(adjudicator)
     real = {scene["mine"].pk, scene["theirs"].pk}
     ids = {int(part) for part in str(group).split("-") if part.isdigit()}
-    if action == "group_reject" and ids and ids <= real and str(group).replace("-", "").isdigit():
-        group = f"{group}-999999999"  # a real subset would be a valid rejection; keep it hostile
+    if ids and ids <= real and str(group).replace("-", "").isdigit():
+        # Real claims may well be a real group (each is one here): a valid decision. Keep it hostile.
+        group = f"{group}-999999999"
     before = snapshot()
     response = client.post(reverse(action, args=[scene["article"].pk]), {"group": group, "claim": claim, "decision_note": "x"}, HTTP_HX_REQUEST="true")
     assert 400 <= response.status_code < 500
@@ -211,5 +212,17 @@ def test_oversized_request_body_is_refused(client, annotator, scene):
     data = claim_post(scene["article"], "3000")
     data["note"] = "x" * 3_000_000
     response = client.post(reverse("claim_create", args=[scene["article"].pk]), data)
+    assert response.status_code == 400
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("action", ["group_accept", "group_reject"])
+def test_ids_beyond_64_bits_are_refused_not_overflowed(client, adjudicator, scene, action):
+    client.force_login(adjudicator)
+    before = snapshot()
+    huge = str(2**64)
+    response = client.post(
+        reverse(action, args=[scene["article"].pk]), {"group": f"{scene['mine'].pk}-{huge}", "claim": huge}, HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == 400
     assert snapshot() == before
