@@ -35,7 +35,7 @@ def check_can_annotate(*, user, article: Article, assignment=NOT_FETCHED) -> Ass
     Pass the user's assignment (or None) when it has already been fetched.
     """
     if assignment is NOT_FETCHED:
-        assignment = Assignment.objects.filter(article=article, annotator=user).first()
+        assignment = Assignment.objects.of(article, user)
     if assignment is None and not user.is_staff:
         raise PermissionDenied(_("This article is not assigned to you."))
     if assignment is not None and assignment.is_submitted:
@@ -127,7 +127,7 @@ def delete_claim(*, user, claim: Claim, version: int | None) -> None:
 
 
 def check_can_submit(*, user, article: Article) -> Assignment:
-    assignment = Assignment.objects.filter(article=article, annotator=user).first()
+    assignment = Assignment.objects.of(article, user)
     if assignment is None:
         raise PermissionDenied(_("This article is not assigned to you."))
     if assignment.is_submitted:

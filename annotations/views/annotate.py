@@ -56,7 +56,7 @@ def _page_context(
 ) -> dict:
     user = request.user
     if assignment is workflow.NOT_FETCHED:
-        assignment = Assignment.objects.filter(article=article, annotator=user).first()
+        assignment = Assignment.objects.of(article, user)
     can_annotate = (assignment is not None and not assignment.is_submitted) or (
         assignment is None and user.is_staff
     )
@@ -212,7 +212,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def claim_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Save a new claim from a selection; a repeated submission saves it once."""
     # One query for the usual case, an annotator's own assignment with its article.
-    assignment = Assignment.objects.select_related("article").filter(article_id=pk, annotator=request.user).first()
+    assignment = Assignment.objects.with_article(pk, request.user)
     if assignment is not None:
         article = assignment.article
     elif is_adjudicator(request.user):

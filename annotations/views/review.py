@@ -223,7 +223,7 @@ def project_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
 def article_compare(request: HttpRequest, pk: int) -> HttpResponse:
     """An annotator's claims beside the gold claims, once they have submitted the article."""
     article = get_object_or_404(Article.objects.visible_to(request.user).select_related("project"), pk=pk)
-    assignment = Assignment.objects.filter(article=article, annotator=request.user).first()
+    assignment = Assignment.objects.of(article, request.user)
     if not is_adjudicator(request.user) and (assignment is None or not assignment.is_submitted):
         raise PermissionDenied(_("Submit the article first; then you can compare your claims with the gold claims."))
     own = list(Claim.objects.for_article(article).filter(annotator=request.user).with_labels())

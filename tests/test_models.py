@@ -1,0 +1,57 @@
+"""The model layer's fast paths give what the ORM's ordinary paths give."""
+
+import datetime
+
+from django.utils import timezone
+
+from annotations.models import Article, Assignment, Claim
+
+from . import factories
+
+
+def _fields(instance) -> dict:
+    return {field.attname: getattr(instance, field.attname) for field in instance._meta.concrete_fields}
+
+
+def test_with_article_loads_what_the_orm_loads(article, annotator, django_assert_num_queries):
+    assignment = Assignment.objects.get(article=article, annotator=annotator)
+    Assignment.objects.filter(pk=assignment.pk).update(
+        state=Assignment.State.IN_PROGRESS, started_at=timezone.now() - datetime.timedelta(hours=3)
+    )
+    Article.objects.filter(pk=article.pk).update(
+        published_at=datetime.date(2019, 3, 23), import_had_bom=True
+    )
+
+    fast = Assignment.objects.with_article(article.pk, annotator)
+    orm = Assignment.objects.select_related("article").get(article=article, annotator=annotator)
+
+    assert _fields(fast) == _fields(orm)
+    assert _fields(fast.article) == _fields(orm.article)
+    # Converted as the ORM converts: aware datetimes, dates, booleans, not strings or integers.
+    assert fast.started_at.tzinfo is not None and fast.article.published_at == datetime.date(2019, 3, 23)
+    assert fast.article.import_had_bom is True
+    assert fast.article.text == article.text and fast.article.direction == "rtl"
+    assert not fast._state.adding and fast._state.db == orm._state.db
+    with django_assert_num_queries(0):  # the article is attached, not fetched again
+        assert fast.article.title == article.title
+
+
+def test_with_article_is_none_without_an_assignment(article, other_annotator):
+    assert Assignment.objects.with_article(article.pk, other_annotator) is None
+    assert Assignment.objects.with_article(article.pk + 1000, other_annotator) is None
+
+
+def test_history_manager_class_is_built_once_and_still_records(article, annotator):
+    claim = factories.make_claim(article, annotator, "3000 شخص")
+    assert type(Claim.history) is type(Claim.history)
+    assert type(claim.history) is type(claim.history)
+    claim.note = "edited"
+    claim.save()
+    assert [record.history_type for record in claim.history.order_by("history_date")] == ["+", "~"]
+    assert Claim.history.filter(id=claim.pk).latest("history_date").note == "edited"
+
+
+def test_history_tables_index_only_id_date_and_user():
+    history = Claim.history.model
+    indexed = {field.name for field in history._meta.fields if field.db_index and not field.primary_key}
+    assert indexed == {"id", "history_date", "history_user"}
