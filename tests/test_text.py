@@ -236,6 +236,14 @@ class TestLanguage:
         text = (Path(__file__).parents[1] / "seeds" / path).read_text(encoding="utf-8")
         assert textlib.detect_language(text) == language
 
+    @given(st.text(alphabet=st.sampled_from("پچژگیکۀ۱۲ةىيك١٢ابت سلام hello\u200c"), max_size=80))
+    def test_weighs_letters_as_written(self, text):
+        """Persian-only letters count 3, shared-but-distinct forms and digits 1, per occurrence."""
+        fa = sum(3 if c in "پچژگ" else 1 if c in "\u06cc\u06a9\u06c0" or "\u06f0" <= c <= "\u06f9" else 0 for c in text)
+        ar = sum(3 if c in "\u0629\u0649" else 1 if c in "\u064a\u0643" or "\u0660" <= c <= "\u0669" else 0 for c in text)
+        expected = "fa" if fa > ar else ("ar" if ar or regex.search(r"\p{Script=Arabic}", text) else "und")
+        assert textlib.detect_language(text) == expected
+
     def test_short_and_other_texts(self):
         assert textlib.detect_language("گفت") == "fa"
         assert textlib.detect_language("قالت الحكومة") == "ar"

@@ -85,14 +85,19 @@ def cached_terms(model: type[Term]) -> list[Term]:
 _labels: dict[tuple[type, str, float], dict[str, str]] = {}
 
 
-def term_label(model: type[Term], slug: str) -> str:
-    """A term's label in the interface's language, from the cache (the slug if it is unknown)."""
+def term_labels(model: type[Term]) -> dict[str, str]:
+    """Every term's label in the interface's language by slug, from the cache."""
     cached_terms(model)  # refreshes the cache when it is due
     key = (model, get_language() or "en", _cache[model][0])
     labels = _labels.get(key)
     if labels is None:
         labels = _labels[key] = {term.slug: term.display_label for term in _cache[model][1]}
-    return labels.get(slug, slug)
+    return labels
+
+
+def term_label(model: type[Term], slug: str) -> str:
+    """A term's label in the interface's language, from the cache (the slug if it is unknown)."""
+    return term_labels(model).get(slug, slug)
 
 
 def clear_term_cache(**_kwargs) -> None:

@@ -16,21 +16,43 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
+from ..models import Attribution, CheckWorthiness, ClaimType, Verdict
+from ..models.vocabulary import term_labels
+
 register = template.Library()
 
 
+TERM_FIELDS = {
+    "verification_status": Verdict,
+    "claim_type": ClaimType,
+    "check_worthiness": CheckWorthiness,
+    "attribution": Attribution,
+}
+
+
 def _escaped(labels: dict) -> dict:
-    return {key: escape(str(value)) for key, value in labels.items()}
+    """The headings escaped, plus each vocabulary's escaped term labels: built once per
+    list rather than looked up (language, cache) four times per claim."""
+    escaped = {key: escape(str(value)) for key, value in labels.items()}
+    escaped["terms"] = {
+        field: {slug: escape(label) for slug, label in term_labels(model).items()} for field, model in TERM_FIELDS.items()
+    }
+    return escaped
+
+
+def _term(labels: dict, field: str, slug: str) -> str:
+    return labels["terms"][field].get(slug) or escape(slug)
 
 
 def labels_html(claim, labels: dict) -> str:
     """The claim's labels as a definition list; `labels` already escaped (see _escaped)."""
+    verdict = claim.verification_status_id
     parts = [
-        f'<dl><dt>{labels["verdict"]}</dt><dd data-field="verification_status" data-value="{escape(claim.verification_status_id)}">'
-        f"{escape(claim.verification_status_label)}</dd>"
-        f'<dt>{labels["type"]}</dt><dd data-field="claim_type">{escape(claim.claim_type_label)}</dd>'
-        f'<dt>{labels["worthiness"]}</dt><dd data-field="check_worthiness">{escape(claim.check_worthiness_label)}</dd>'
-        f'<dt>{labels["attribution"]}</dt><dd data-field="attribution">{escape(claim.attribution_label)}</dd>'
+        f'<dl><dt>{labels["verdict"]}</dt><dd data-field="verification_status" data-value="{escape(verdict)}">'
+        f'{_term(labels, "verification_status", verdict)}</dd>'
+        f'<dt>{labels["type"]}</dt><dd data-field="claim_type">{_term(labels, "claim_type", claim.claim_type_id)}</dd>'
+        f'<dt>{labels["worthiness"]}</dt><dd data-field="check_worthiness">{_term(labels, "check_worthiness", claim.check_worthiness_id)}</dd>'
+        f'<dt>{labels["attribution"]}</dt><dd data-field="attribution">{_term(labels, "attribution", claim.attribution_id)}</dd>'
     ]
     if claim.source_id:
         parts.append(
@@ -47,6 +69,11 @@ def labels_html(claim, labels: dict) -> str:
         parts.append(f'<dt>{labels["note"]}</dt><dd dir="auto" data-field="note">{escape(claim.note)}</dd>')
     parts.append("</dl>")
     return "".join(parts)
+
+
+def _shortened(quote: str, limit: int = 300) -> str:
+    # Truncator is grapheme-aware and costly: only long quotes need it.
+    return quote if len(quote) <= limit else Truncator(quote).chars(limit)
 
 
 def item_html(claim, *, article, labels: dict, claims_url: str, can_annotate: bool, csrf_token: str) -> str:
@@ -70,7 +97,7 @@ def item_html(claim, *, article, labels: dict, claims_url: str, can_annotate: bo
     return (
         f'<li class="claim" id="claim-{int(claim.pk)}" tabindex="-1" data-claim-id="{int(claim.pk)}" '
         f'data-start="{start}" data-end="{end}"{source}>'
-        f'<blockquote lang="{escape(article.language)}" dir="{escape(article.direction)}">{escape(Truncator(claim.quote).chars(300))}</blockquote>'
+        f'<blockquote lang="{escape(article.language)}" dir="{escape(article.direction)}">{escape(_shortened(claim.quote))}</blockquote>'
         f"{labels_html(claim, labels)}"
         f'<p class="muted" dir="ltr">{start}–{end} · v{int(claim.version)}</p>{actions}</li>'
     )
