@@ -9,8 +9,6 @@ Everything is written with bulk_create, without history rows, in large batches.
 from __future__ import annotations
 
 import random
-import re
-from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -18,37 +16,13 @@ from django.contrib.auth.models import Group
 from annotations import text as textlib
 from annotations.models import ANNOTATOR_GROUP, Article, Assignment, Claim, GoldClaim, Project
 
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"
-WORD = re.compile(r"[^\s«»\"'.,،؛:!?()\[\]]+")
+from .texts import make_texts, word_spans
+
 VERDICTS = ["unassessed", "true", "mostly_true", "mixed", "misleading", "mostly_false", "false", "unverifiable"]
 TYPES = ["numerical", "quote", "event", "causal", "position"]
 WORTH = ["check_worthy", "factual_unimportant", "not_factual"]
 ATTRIBUTION = ["direct_quote", "paraphrase", "unattributed", "author_assertion"]
 PASSWORD = "bench-password-1"
-
-
-def seed_sentences() -> list[str]:
-    sentences = []
-    for path in sorted(SEEDS.glob("*.txt")):
-        text = path.read_text(encoding="utf-8")
-        sentences += [s.strip() for s in re.split(r"(?<=[.!؟?])\s+|\n+", text) if len(s.strip()) > 20]
-    return sentences
-
-
-def make_texts(count: int, rng: random.Random) -> list[str]:
-    sentences = seed_sentences()
-    texts = []
-    for number in range(count):
-        target = rng.randint(2000, 6000)
-        parts, size = [f"خبر رقم {number}:"], 0
-        while size < target:
-            sentence = rng.choice(sentences)
-            parts.append(sentence)
-            size += len(sentence) + 1
-            if rng.random() < 0.2:
-                parts.append("\n")
-        texts.append(" ".join(parts).replace(" \n ", "\n"))
-    return texts
 
 
 def annotators(count: int) -> list:
@@ -76,10 +50,6 @@ def articles(project: Project, count: int, rng: random.Random, *, start: int = 0
             )
         )
     return Article.objects.bulk_create(objects, batch_size=1000)
-
-
-def word_spans(text: str) -> list[tuple[int, int]]:
-    return [m.span() for m in WORD.finditer(text)]
 
 
 def claims(items: list[Article], users: list, count: int, rng: random.Random, *, assign_per_article: int = 2) -> int:

@@ -190,7 +190,7 @@ def run(report: Report, scale: dict) -> None:
     from annotations import agreement, exporting, reports
     from annotations.models import Article, Assignment, Claim, Project
 
-    from bench import generate
+    from bench import generate, texts
 
     rng = random.Random(20190323)  # the day al-Baghuz fell
     project = Project.objects.create(name="Bench")
@@ -205,7 +205,7 @@ def run(report: Report, scale: dict) -> None:
 
     def own_claims(article: Article, count: int) -> None:
         Assignment.objects.get_or_create(article=article, annotator=me)
-        spans = generate.word_spans(article.text)
+        spans = texts.word_spans(article.text)
         picks = [spans[i % len(spans)] for i in range(count)]
         Claim.objects.bulk_create(
             Claim(article=article, annotator=me, start=s, end=e, quote=article.text[s:e], claim_type_id="numerical",
@@ -226,7 +226,7 @@ def run(report: Report, scale: dict) -> None:
         generate.claims(pool, users, max(0, level - Claim.objects.count()), rng)
         report.line(f"database now has {Claim.objects.count()} claims (+{time.perf_counter() - started:.1f} s to load)")
         own_claims(target_article, 10)
-        word = generate.word_spans(target_article.text)[5]
+        word = texts.word_spans(target_article.text)[5]
         data = {
             "start": word[0], "end": word[1], "quote": target_article.text[word[0]:word[1]], "claim_type": "numerical",
             "check_worthiness": "check_worthy", "verification_status": "true", "attribution": "direct_quote",
@@ -314,7 +314,7 @@ def run(report: Report, scale: dict) -> None:
 
     # Importing articles.
     folder = Path(tempfile.mkdtemp(prefix="factcheck-import-"))
-    for number, text in enumerate(generate.make_texts(scale["import"], random.Random(7))):
+    for number, text in enumerate(texts.make_texts(scale["import"], random.Random(7))):
         (folder / f"import-{number:06d}.txt").write_text(text, encoding="utf-8")
     from django.core.management import call_command
 
@@ -328,7 +328,7 @@ def run(report: Report, scale: dict) -> None:
     article = reserved[-1]
     for user in users[1:4]:
         Assignment.objects.get_or_create(article=article, annotator=user)
-        spans = generate.word_spans(article.text)
+        spans = texts.word_spans(article.text)
         Claim.objects.bulk_create(
             Claim(article=article, annotator=user, start=s, end=e, quote=article.text[s:e], claim_type_id="numerical",
                   check_worthiness_id="check_worthy", verification_status_id=rng.choice(generate.VERDICTS), attribution_id="direct_quote")
