@@ -137,6 +137,11 @@ class Server:
             time.sleep(0.5)
         raise RuntimeError(f"{self.title} did not start; see the logs in {self.work}")
 
+    def add_spans(self, document, text: str, spans: list) -> None:
+        """Fill a document before the timing starts; one save after another unless the tool has a bulk call."""
+        for span in spans:
+            self.add_span(document, text, span)
+
     def check(self, response: requests.Response, expected: int = 200) -> requests.Response:
         if response.status_code != expected:
             raise RuntimeError(f"{self.title}: {response.request.method} {response.url} -> {response.status_code}: {response.text[:300]}")
@@ -188,10 +193,6 @@ class Ours(Server):
         env = {**os.environ, **self.env}
         subprocess.run([sys.executable, str(ROOT / "manage.py"), "import_articles", str(folder), "--project", "Compare"], env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         return list(range(1, len(texts) + 1))  # a fresh database numbers them in file order
-
-    def add_spans(self, document, text: str, spans: list) -> None:
-        for span in spans:
-            self.add_span(document, text, span)
 
     def add_span(self, document, text: str, span: tuple[int, int]) -> None:
         start, end = span
@@ -287,10 +288,6 @@ class Doccano(Server):
 
     def add_documents(self, texts: list[str]) -> list:
         return [self.check(self.http.post(f"{self.base}/v1/projects/{self.project}/examples", json={"text": text, "meta": {}}), 201).json()["id"] for text in texts]
-
-    def add_spans(self, document, text: str, spans: list) -> None:
-        for span in spans:
-            self.add_span(document, text, span)
 
     def add_span(self, document, text: str, span) -> None:
         self.check(self.http.post(f"{self.base}/v1/projects/{self.project}/examples/{document}/spans",
