@@ -93,7 +93,12 @@ def create_claim(*, user, article: Article, data: dict, assignment=NOT_FETCHED) 
         with transaction.atomic():
             _apply(claim, data)
             _start_assignment(user=user, article=article, assignment=assignment)
-            claim.save()
+            # Its creation record is written when it first changes (models/history.py): one write less per save.
+            claim.skip_history_when_saving = True
+            try:
+                claim.save()
+            finally:
+                del claim.skip_history_when_saving  # later saves of this object are recorded as usual
     except IntegrityError:
         # The form was sent before (a double click, a retry): the unique token found it.
         existing = Claim.objects.filter(annotator=user, client_token=token).first() if token else None

@@ -2,11 +2,13 @@
 
 import datetime
 
+from django.urls import reverse
 from django.utils import timezone
 
 from annotations.models import Article, Assignment, Claim
 
 from . import factories
+from .factories import claim_post
 
 
 def _fields(instance) -> dict:
@@ -55,3 +57,40 @@ def test_history_tables_index_only_id_date_and_user():
     history = Claim.history.model
     indexed = {field.name for field in history._meta.fields if field.db_index and not field.primary_key}
     assert indexed == {"id", "history_date", "history_user"}
+
+
+def _saved_on_the_page(client, article, quote: str) -> Claim:
+    response = client.post(reverse("claim_create", args=[article.pk]), claim_post(article, quote, verification_status="true"), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    return Claim.objects.get(article=article, quote=quote)
+
+
+def test_a_claim_saved_on_the_page_gets_its_creation_record_before_it_first_changes(annotator_client, article, annotator):
+    claim = _saved_on_the_page(annotator_client, article, "3000 شخص")
+    assert not Claim.history.filter(id=claim.pk).exists()  # the row itself is the record so far
+
+    edit = claim_post(article, "3000 شخص", verification_status="false", version=1)
+    assert annotator_client.post(reverse("claim_update", args=[claim.pk]), edit, HTTP_HX_REQUEST="true").status_code == 200
+
+    records = list(Claim.history.filter(id=claim.pk).order_by("history_date"))
+    assert [record.history_type for record in records] == ["+", "~"]
+    made = records[0]
+    assert made.verification_status_id == "true" and made.version == 1  # as it was made, not as edited
+    assert made.history_date == claim.created_at and made.history_user == annotator
+    assert records[1].verification_status_id == "false" and records[1].version == 2
+
+
+def test_a_claim_deleted_unchanged_keeps_its_creation_record_and_a_restorable_copy(annotator_client, article):
+    claim = _saved_on_the_page(annotator_client, article, "غادروا")
+    assert annotator_client.post(reverse("claim_delete", args=[claim.pk]), {"version": 1}, HTTP_HX_REQUEST="true").status_code == 200
+    records = list(Claim.history.filter(id=claim.pk).order_by("history_date"))
+    assert [record.history_type for record in records] == ["+", "-"]
+    records[-1].instance.save()
+    assert Claim.objects.get(pk=claim.pk).quote == "غادروا"
+
+
+def test_a_claim_made_elsewhere_is_recorded_once(article, annotator):
+    claim = factories.make_claim(article, annotator, "3000 شخص")  # an ordinary save: recorded at once
+    claim.note = "checked"
+    claim.save()
+    assert [r.history_type for r in Claim.history.filter(id=claim.pk).order_by("history_date")] == ["+", "~"]

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from .history import History
+from .history import History, record_creation_on_first_change
 
 from .. import agreement
 from .vocabulary import Attribution, CheckWorthiness, ClaimType, Verdict, term_label
@@ -206,6 +206,9 @@ class Claim(SpanLabels):
     def __str__(self) -> str:
         return f"{self.quote[:60]} [{self.start}:{self.end}]"
 
+
+
+record_creation_on_first_change(Claim, user_field="annotator")
 
 
 class Provenance(models.TextChoices):
