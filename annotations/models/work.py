@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from django.conf import settings
 from django.db import connections, models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from .history import History
 
 from .. import text as textlib
+from .history import History
 from .roles import is_adjudicator
 
 
@@ -120,20 +122,20 @@ class AssignmentQuerySet(models.QuerySet):
         the fields' own converters, as the ORM would make them (tested).
         """
         connection = connections[self.db]
-        sql, converted = _assignment_with_article_plan(connection)
+        plan = _assignment_with_article_plan(connection)
         with connection.cursor() as cursor:
-            cursor.execute(sql, [article_id, user.pk])
+            cursor.execute(plan.sql, [article_id, user.pk])
             row = cursor.fetchone()
         if row is None:
             return None
         row = list(row)
-        for position, field in converted:
-            expression = field.get_col("r")
+        # Converters are asked of this connection each time: the plan holds no connection's methods.
+        for position, field, expression in plan.converted:
             for convert in connection.ops.get_db_converters(expression) + field.get_db_converters(connection):
                 row[position] = convert(row[position], expression, connection)
-        split = len(Assignment._meta.concrete_fields)
-        assignment = Assignment.from_db(self.db, [f.attname for f in Assignment._meta.concrete_fields], row[:split])
-        assignment.article = Article.from_db(self.db, [f.attname for f in Article._meta.concrete_fields], row[split:])
+        split = len(plan.assignment_names)
+        assignment = Assignment.from_db(self.db, plan.assignment_names, row[:split])
+        assignment.article = Article.from_db(self.db, plan.article_names, row[split:])
         return assignment
 
     def of(self, article, user) -> Assignment | None:
@@ -142,14 +144,20 @@ class AssignmentQuerySet(models.QuerySet):
         Without the Meta ordering, which would join the article, its project and
         the user only to sort a single row (this runs on every claim save).
         """
-        article_id = article if isinstance(article, int) else article.pk
-        return next(iter(self.filter(article_id=article_id, annotator=user).order_by()[:1]), None)
+        return next(iter(self.filter(article=article, annotator=user).order_by()[:1]), None)
 
 
-_PLANS: dict[str, tuple[str, list]] = {}
+class _Plan(NamedTuple):
+    sql: str
+    converted: list  # (position, field, column expression) of the values the ORM would convert
+    assignment_names: list[str]
+    article_names: list[str]
 
 
-def _assignment_with_article_plan(connection) -> tuple[str, list]:
+_PLANS: dict[str, _Plan] = {}
+
+
+def _assignment_with_article_plan(connection) -> _Plan:
     """The SQL, and the fields whose values need converting, built once per kind of database."""
     if connection.vendor in _PLANS:
         return _PLANS[connection.vendor]
@@ -163,12 +171,13 @@ def _assignment_with_article_plan(connection) -> tuple[str, list]:
         f"WHERE a.{article_column} = %s AND a.{quote(own.get_field('annotator').column)} = %s"
     )
     converted = [
-        (position, field)
+        (position, field, field.get_col("r"))
         for position, field in enumerate([*own.concrete_fields, *article.concrete_fields])
         if connection.ops.get_db_converters(field.get_col("r")) + field.get_db_converters(connection)
     ]
-    _PLANS[connection.vendor] = (sql, converted)
-    return sql, converted
+    plan = _Plan(sql, converted, [f.attname for f in own.concrete_fields], [f.attname for f in article.concrete_fields])
+    _PLANS[connection.vendor] = plan
+    return plan
 
 
 class Assignment(models.Model):

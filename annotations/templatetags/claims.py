@@ -110,12 +110,20 @@ def render_item(claim, *, article, labels: dict, claims_url: str, can_annotate: 
     )
 
 
+def _escaped_once(context) -> dict:
+    """_escaped(context["labels"]), built once per template render however many claims use it."""
+    cache = context.render_context
+    if "claims:escaped-labels" not in cache:
+        cache["claims:escaped-labels"] = _escaped(context["labels"])
+    return cache["claims:escaped-labels"]
+
+
 @register.simple_tag(takes_context=True)
 def claim_items(context, claims) -> SafeString:
     """Every claim of the list, in order."""
     options = {
         "article": context["article"],
-        "labels": _escaped(context["labels"]),
+        "labels": _escaped_once(context),
         "claims_url": context["claims_url"],
         "can_annotate": context["can_annotate"],
         "csrf_token": str(context.get("csrf_token", "")),
@@ -126,4 +134,4 @@ def claim_items(context, claims) -> SafeString:
 @register.simple_tag(takes_context=True)
 def claim_labels(context, claim) -> SafeString:
     """A claim's (or gold claim's) labels."""
-    return mark_safe(labels_html(claim, _escaped(context["labels"])))
+    return mark_safe(labels_html(claim, _escaped_once(context)))
