@@ -304,12 +304,22 @@
     if (event.key === "Shift") endGesture();
   });
 
+  function currentKey() {
+    const u16 = selectedUtf16();
+    return u16 ? `${u16[0]}:${u16[1]}` : "";
+  }
+
+  // The selection on screen when a request was sent (see refresh).
+  let selectionAtRequest = "";
+  document.body.addEventListener("htmx:beforeRequest", () => { selectionAtRequest = currentKey(); });
+
   function refresh() {
     anchoringSource = false;
     sourceCaptured = false;
-    // A selection still on screen after a save belongs to the claim just saved.
-    const u16 = selectedUtf16();
-    lastSelection = u16 ? `${u16[0]}:${u16[1]}` : "";
+    // A selection still on screen after a save belongs to the claim just saved. One made
+    // while the response was on its way (its selectionchange may not have run yet) is new.
+    const key = currentKey();
+    if (key === "" || key === selectionAtRequest) lastSelection = key;
     if (snapWords()) snapWords().checked = sessionStorage.getItem("snap-words") === "1";
     if (activeId && !allItems().some((li) => li.dataset.claimId === activeId)) activeId = null;
     showSelection();
