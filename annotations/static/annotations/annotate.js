@@ -14,10 +14,25 @@
   el.normalize();
   const index = new O.TextIndex(el.textContent);
   const canHighlight = typeof CSS !== "undefined" && CSS.highlights && typeof Highlight === "function";
-  // Claimant mode lasts for one whole selection gesture: a drag fires many
-  // selectionchange events, so it ends when the pointer or Shift is released.
+  // Claimant mode takes one selection, once it is complete. A drag or Shift+arrows
+  // fire a selectionchange for every letter crossed, and those events are queued,
+  // so they may even arrive after the button is released. The claimant is therefore
+  // read from the selection itself when nothing that can still extend it is held:
+  //  - on release of the last of a pressed primary button/touch and Shift (drag,
+  //    double click, Shift+click, Shift+arrows; a pause with Shift held is no end);
+  //  - with nothing held (a script, touch selection handles, a lost keyup after the
+  //    window lost focus), once the selection has not changed for SETTLE_MS;
+  //  - on submit, whatever is on screen.
+  // Shift+arrows extend a selection on screen, not a bare caret, so a claimant is
+  // often a double-clicked word grown with the keyboard: pressing Shift while the
+  // claimant's selection is still on screen reopens claimant mode for that growth.
+  const SETTLE_MS = 300;
   let anchoringSource = false;
-  let sourceCaptured = false;
+  let pressed = false; // a primary mouse button or touch is down
+  let shiftHeld = false;
+  let settleTimer = null;
+  let claimantKey = ""; // the selection last taken as the claimant (UTF-16 start:end)
+  let growing = false; // claimant mode reopened by Shift to grow that selection
   let lastSelection = "";
   let activeId = null;
 
@@ -96,6 +111,24 @@
   }
 
   function onSelectionChange() {
+    clearTimeout(settleTimer);
+    if (!anchoringSource) {
+      // The claim follows the selection as it grows, to show the span it will store;
+      // the last reading (or the one on release or submit) is the whole selection.
+      takeSelection();
+    } else if (!pressed && !shiftHeld) {
+      settleTimer = setTimeout(takeSelection, SETTLE_MS);
+    }
+  }
+
+  /** A gesture may have ended: take the selection if nothing can extend it any more. */
+  function release() {
+    if (!pressed && !shiftHeld) takeSelection();
+  }
+
+  /** Put the selection on screen into the form: the claimant's fields or the claim's. */
+  function takeSelection() {
+    clearTimeout(settleTimer);
     const f = form();
     if (!f || f.querySelector("fieldset[disabled]")) return;
     const u16 = selectedUtf16();
@@ -107,7 +140,11 @@
     // One selection may be reported more than once (and is re-read on submit):
     // act on each only once, whichever field it went to.
     const key = `${u16[0]}:${u16[1]}`;
-    if (key === lastSelection) return;
+    if (key === lastSelection) {
+      // Shift pressed and released over the claimant without growing it.
+      if (growing) setAnchoring(false);
+      return;
+    }
     lastSelection = key;
     const span = O.selectionToSpan(index, u16[0], u16[1], { words: !!(snapWords() && snapWords().checked) });
     f.dataset.selection = key; // which selection the form has taken (UTF-16 start:end)
@@ -117,8 +154,14 @@
       setValue("source_end", span.end);
       setValue("source_quote", span.quote);
       const name = f.elements.namedItem("source_name");
-      if (name && !name.value.trim()) name.value = span.quote.slice(0, 300);
-      sourceCaptured = true;
+      // Fill in an empty name, or replace one this page filled in (a claimant grown by Shift).
+      if (name && (!name.value.trim() || name.value === name.dataset.filled)) {
+        name.value = span.quote.slice(0, 300);
+        name.dataset.filled = name.value;
+      }
+      claimantKey = key;
+      anchoringSource = false; // one selection marks the claimant
+      growing = false;
     } else {
       setValue("start", span.start);
       setValue("end", span.end);
@@ -129,17 +172,15 @@
     showSelection();
   }
 
-  function setAnchoring(on) {
+  function setAnchoring(on, grow) {
     anchoringSource = on;
-    sourceCaptured = false;
+    growing = on && !!grow;
+    clearTimeout(settleTimer);
     showSelection();
   }
 
-  function endGesture() {
-    if (anchoringSource && sourceCaptured) setAnchoring(false);
-  }
-
   function clearSource() {
+    claimantKey = "";
     for (const name of ["source_start", "source_end", "source_quote"]) setValue(name, "");
     showSelection();
   }
@@ -253,7 +294,7 @@
   // Take a selection the browser has not yet reported before the form is sent
   // (capture phase, so this runs before htmx serialises the form).
   document.addEventListener("submit", (event) => {
-    if (event.target.id === "claim-form") onSelectionChange();
+    if (event.target.id === "claim-form") takeSelection();
   }, true);
 
   el.addEventListener("click", (event) => {
@@ -299,9 +340,32 @@
     }
   });
 
-  document.addEventListener("pointerup", endGesture);
+  // Capture phase: a handler that stops propagation must not hide a press or release.
+  document.addEventListener("pointerdown", (event) => {
+    if (event.isPrimary && event.button === 0) pressed = true;
+  }, true);
+  for (const type of ["pointerup", "pointercancel"]) {
+    document.addEventListener(type, (event) => {
+      if (!event.isPrimary || !pressed) return;
+      pressed = false;
+      release();
+    }, true);
+  }
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Shift" || event.repeat) return;
+    shiftHeld = true;
+    if (!anchoringSource && claimantKey && !isTyping(event.target) && currentKey() === claimantKey) setAnchoring(true, true);
+  }, true);
   document.addEventListener("keyup", (event) => {
-    if (event.key === "Shift") endGesture();
+    if (event.key !== "Shift" || !shiftHeld) return;
+    shiftHeld = false;
+    release();
+  }, true);
+  // A release outside the window may never be reported: wait for the selection to settle.
+  window.addEventListener("blur", () => {
+    pressed = false;
+    shiftHeld = false;
+    if (anchoringSource) onSelectionChange();
   });
 
   function currentKey() {
@@ -315,7 +379,9 @@
 
   function refresh() {
     anchoringSource = false;
-    sourceCaptured = false;
+    growing = false;
+    clearTimeout(settleTimer);
+    claimantKey = ""; // a saved or swapped form: Shift no longer grows its claimant
     // A selection still on screen after a save belongs to the claim just saved. One made
     // while the response was on its way (its selectionchange may not have run yet) is new.
     const key = currentKey();
