@@ -23,6 +23,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from . import exporting, importing, workflow
 from .views import export_response
 from . import text as textlib
+from .admin_forms import AtomicHistoryMixin, ClaimAdminForm, GoldClaimAdminForm, RejectionAdminForm
 from .models import (
     Article,
     Assignment,
@@ -36,6 +37,7 @@ from .models import (
     Rejection,
     Source,
     Verdict,
+    article_text_frozen,
 )
 
 
@@ -88,12 +90,27 @@ class ArticleAdminForm(forms.ModelForm):
     def clean_text(self) -> str:
         text, _endings = textlib.normalise_newlines(self.cleaned_data["text"])
         _checked(lambda value: textlib.check_article_text(value, max_chars=settings.ANNOTATIONS_MAX_ARTICLE_CHARS), text)
+        if self.instance.pk and text != self.instance.text and article_text_frozen(self.instance.pk):
+            # Checked on save too: the page may have been opened before the first claim was made.
+            raise forms.ValidationError(
+                _("Claims, gold claims or their history point into this text, so it can no longer be changed."),
+                code="text_frozen",
+            )
         return text
 
     def clean(self) -> dict:
         data = super().clean()
-        if "text" in data:
-            self.instance.text_sha256 = textlib.sha256_hex(data["text"])
+        text = data.get("text", self.instance.text if self.instance.pk else None)
+        if text is not None and data.get("project") is not None:
+            digest = textlib.sha256_hex(text)
+            twin = Article.objects.filter(project=data["project"], text_sha256=digest).exclude(pk=self.instance.pk).first()
+            if twin is not None:
+                raise forms.ValidationError(
+                    _("The article “%(other)s” in this project has exactly this text already."),
+                    code="duplicate_text",
+                    params={"other": twin.external_id},
+                )
+            self.instance.text_sha256 = digest
         return data
 
 
@@ -156,8 +173,8 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
-        if obj is not None and obj.claims.exists():
-            fields.append("text")  # claims point into it: frozen
+        if obj is not None and article_text_frozen(obj.pk):
+            fields.append("text")  # claims, gold or restorable history point into it: frozen
         return fields
 
     def get_urls(self):
@@ -214,7 +231,8 @@ class AssignmentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Claim)
-class ClaimAdmin(SimpleHistoryAdmin):
+class ClaimAdmin(AtomicHistoryMixin, SimpleHistoryAdmin):
+    form = ClaimAdminForm
     list_display = ["quote", "article", "annotator", "verification_status", "claim_type", "version", "updated_at"]
     list_filter = ["verification_status", "claim_type", "check_worthiness", "attribution", "article__project"]
     search_fields = ["quote", "article__external_id", "annotator__username", "source__name"]
@@ -229,14 +247,33 @@ class ClaimAdmin(SimpleHistoryAdmin):
     def has_add_permission(self, request):
         return False
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and Claim.objects.filter(pk=obj.pk).decided().exists():
+            fields += [name for name in ("claim_type", "check_worthiness", "verification_status", "attribution", "source", "evidence", "note") if name not in fields]
+        return fields
+
+    def get_deleted_objects(self, objs, request):
+        """Claims under a decision are protected: gold keeps the claims it was made from."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        ids = [claim.pk for claim in objs]
+        for claim in Claim.objects.filter(pk__in=ids).decided():
+            protected.append(_("%(claim)s (part of a gold claim or a rejection)") % {"claim": claim})
+        return deleted, counts, perms_needed, protected
+
 
 @admin.register(GoldClaim)
-class GoldClaimAdmin(SimpleHistoryAdmin):
+class GoldClaimAdmin(AtomicHistoryMixin, SimpleHistoryAdmin):
+    form = GoldClaimAdminForm
     list_display = ["quote", "article", "provenance", "verification_status", "adjudicator", "updated_at"]
     list_filter = ["provenance", "verification_status", "claim_type", "article__project"]
     search_fields = ["quote", "article__external_id", "adjudicator__username", "decision_note"]
-    raw_id_fields = ["article", "source", "annotations"]
-    readonly_fields = ["article", "adjudicator", "start", "end", "quote", "prefix", "suffix", "source_start", "source_end", "version", "created_at", "updated_at"]
+    raw_id_fields = ["article", "source"]
+    # Provenance and the claims a gold claim came from are the adjudication's record, not editable.
+    readonly_fields = [
+        "article", "adjudicator", "provenance", "annotations", "start", "end", "quote", "prefix", "suffix",
+        "source_start", "source_end", "version", "created_at", "updated_at",
+    ]
     actions = _export_actions(
         lambda queryset: (Article.objects.filter(goldclaims__in=queryset).distinct(), queryset), gold=True
     )
@@ -246,9 +283,13 @@ class GoldClaimAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Rejection)
-class RejectionAdmin(SimpleHistoryAdmin):
+class RejectionAdmin(AtomicHistoryMixin, SimpleHistoryAdmin):
+    form = RejectionAdminForm
     list_display = ["article", "adjudicator", "decision_note", "created_at"]
-    raw_id_fields = ["article", "claims"]
+    readonly_fields = ["article", "adjudicator", "claims", "version", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(Source)

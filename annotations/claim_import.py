@@ -11,6 +11,7 @@ the claims they came from (`from_claims`), which must be loaded first.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -75,10 +76,10 @@ def plan_load(name: str, data: bytes, *, project=None, max_bytes: int = 0) -> Lo
                 plan.problems.append(exc)
                 continue
             key = _key(article.pk, load.annotator.pk, load.data, load.gold)
-            if key in seen:
+            if seen[key] > 0:  # counted, so two identical claims in a backup are both restored
+                seen[key] -= 1
                 plan.skipped.append(f"{where}: already present")
                 continue
-            seen.add(key)
             plan.claims.append(load)
     return plan
 
@@ -87,9 +88,9 @@ def _key(article_id: int, user_id: int, data: dict, gold: bool = False) -> tuple
     return (gold, article_id, user_id, data["start"], data["end"], *(getattr(data[label], "pk", data[label]) for label in LABELS))
 
 
-def _existing_keys(rows, project) -> set[tuple]:
+def _existing_keys(rows, project) -> Counter:
     ids = {str(item.get("external_id")) for _row, item in rows if isinstance(item.get("external_id"), (str, int))}
-    keys = set()
+    keys = Counter()
     for model, user, gold in ((Claim, "annotator_id", False), (GoldClaim, "adjudicator_id", True)):
         rows = model.objects.filter(article__external_id__in=ids)
         if project is not None:
@@ -168,7 +169,7 @@ def _claim(name: str, row: int, where: str, article: Article, claim: object, use
             raise ImportRefused(name, f"{where}: 'decision_note' must be text", row)
         data["decision_note"] = note
         from_claims = _from_claims(name, row, where, article, claim.get("from_claims") or [])
-    form = (GoldForm if gold else ClaimForm)(data, article=article)
+    form = (GoldForm if gold else ClaimForm)(data, article=article, restoring=True)
     if not form.is_valid():
         reasons = "; ".join(
             f"{key}: {error.message % (error.params or {})}" if key != "__all__" else f"{error.message} ({error.code})"

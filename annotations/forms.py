@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from django import forms
@@ -9,13 +10,18 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
+from . import agreement
 from . import text as textlib
 from .models import Article, Attribution, CheckWorthiness, ClaimType, SourceKind, Verdict
 from .models.vocabulary import cached_terms
 
 MAX_EVIDENCE_LINKS = 20
-# Row ids fit a signed 64-bit integer (SQLite's and PostgreSQL's bigint); longer numbers are refused, not overflowed.
-GROUP_KEY = r"^\d{1,18}(-\d{1,18})*$"
+MAX_NOTE_CHARS = 5000
+# A group as the adjudicator saw it: claim ids with their revisions, "12.3-15.1"
+# (agreement.group_key). Row ids fit a signed 64-bit integer (SQLite's and
+# PostgreSQL's bigint); longer numbers are refused, not overflowed.
+_SEEN_CLAIM = r"\d{1,18}(\.\d{1,9})?"
+GROUP_KEY = rf"^{_SEEN_CLAIM}(-{_SEEN_CLAIM})*$"
 MAX_ID = 2**63 - 1
 MAX_QUOTE_CHARS = 100_000
 
@@ -33,6 +39,27 @@ SPAN_MESSAGES = {
 }
 
 
+def check_evidence(links: list) -> list[str]:
+    """Evidence is at most MAX_EVIDENCE_LINKS http or https links, on every write path."""
+    if not isinstance(links, list):
+        raise ValidationError(_("Evidence must be a list of links."), code="bad_links")
+    if len(links) > MAX_EVIDENCE_LINKS:
+        raise ValidationError(
+            _("At most %(limit)d evidence links."), code="too_many_links", params={"limit": MAX_EVIDENCE_LINKS}
+        )
+    validate = URLValidator(schemes=["http", "https"])
+    for link in links:
+        try:
+            if not isinstance(link, str):
+                raise ValidationError("not text")
+            validate(link)
+        except ValidationError:
+            raise ValidationError(
+                _("“%(link)s” is not an http or https link."), code="bad_link", params={"link": str(link)[:200]}
+            ) from None
+    return links
+
+
 class TermChoiceField(forms.ChoiceField):
     """A vocabulary select: option values are the stable slugs, labels in the interface's
     language; it cleans to the Term. Terms come from the per-process vocabulary cache."""
@@ -40,14 +67,18 @@ class TermChoiceField(forms.ChoiceField):
     def __init__(self, model, **kwargs):
         self.model = model
         self.current = None  # an inactive term a claim already has stays selectable
+        self.any_term = False  # restoring stored data: a term retired since is still valid
         super().__init__(choices=self._choices, **kwargs)
 
+    def _allowed(self, term) -> bool:
+        return term.active or self.any_term or term.slug == self.current
+
     def _choices(self) -> list[tuple[str, str]]:
-        return [(t.slug, t.display_label) for t in cached_terms(self.model) if t.active or t.slug == self.current]
+        return [(t.slug, t.display_label) for t in cached_terms(self.model) if self._allowed(t)]
 
     def valid_value(self, value) -> bool:
         # By slug alone: checking a choice needs no labels (the base class builds them all).
-        return any(t.slug == value and (t.active or t.slug == self.current) for t in cached_terms(self.model))
+        return any(t.slug == value and self._allowed(t) for t in cached_terms(self.model))
 
     def clean(self, value):
         slug = super().clean(value)
@@ -80,7 +111,7 @@ class SpanForm(forms.Form):
         help_text=_("One URL per line."),
     )
     note = forms.CharField(
-        label=_("Note"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"})
+        label=_("Note"), required=False, max_length=MAX_NOTE_CHARS, widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"})
     )
     version = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
     client_token = forms.UUIDField(required=False, widget=forms.HiddenInput)
@@ -89,10 +120,13 @@ class SpanForm(forms.Form):
     verification_status = TermChoiceField(Verdict, label=_("Verification status"), initial="unassessed")
     attribution = TermChoiceField(Attribution, label=_("Attribution"))
 
-    def __init__(self, *args, article: Article, instance=None, **kwargs):
+    def __init__(self, *args, article: Article, instance=None, restoring: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.article = article
         self.instance = instance
+        if restoring:  # import_annotations: labels retired since the export are still the stored labels
+            for name in ("claim_type", "check_worthiness", "verification_status", "attribution"):
+                self.fields[name].any_term = True
         if instance is not None:
             for name in ("claim_type", "check_worthiness", "verification_status", "attribution"):
                 self.fields[name].current = getattr(instance, f"{name}_id")
@@ -134,20 +168,7 @@ class SpanForm(forms.Form):
         return self.cleaned_data["quote"].replace("\r\n", "\n")
 
     def clean_evidence(self) -> list[str]:
-        validate = URLValidator(schemes=["http", "https"])
-        links = [line.strip() for line in self.cleaned_data["evidence"].splitlines() if line.strip()]
-        if len(links) > MAX_EVIDENCE_LINKS:
-            raise ValidationError(
-                _("At most %(limit)d evidence links."), code="too_many_links", params={"limit": MAX_EVIDENCE_LINKS}
-            )
-        for link in links:
-            try:
-                validate(link)
-            except ValidationError:
-                raise ValidationError(
-                    _("“%(link)s” is not an http or https link."), code="bad_link", params={"link": link[:200]}
-                ) from None
-        return links
+        return check_evidence([line.strip() for line in self.cleaned_data["evidence"].splitlines() if line.strip()])
 
     def clean(self) -> dict:
         data = super().clean()
@@ -192,12 +213,13 @@ class GoldForm(SpanForm):
 
     group = forms.RegexField(regex=GROUP_KEY, required=False, max_length=2000, widget=forms.HiddenInput)
     decision_note = forms.CharField(
-        label=_("Decision note"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"})
+        label=_("Decision note"), required=False, max_length=MAX_NOTE_CHARS, widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"})
     )
 
     @property
-    def claim_ids(self) -> list[int]:
-        return parse_group(self.cleaned_data.get("group") or "")
+    def seen(self) -> dict[int, int | None]:
+        """The group's claims with the revisions the adjudicator saw ({} for a claim everyone missed)."""
+        return agreement.parse_group_key(self.cleaned_data.get("group") or "")
 
 
 class DecisionForm(forms.Form):
@@ -208,10 +230,17 @@ class DecisionForm(forms.Form):
     decision_note = forms.CharField(required=False, max_length=5000)
 
     @property
-    def claim_ids(self) -> list[int]:
-        return parse_group(self.cleaned_data["group"])
+    def seen(self) -> dict[int, int | None]:
+        return agreement.parse_group_key(self.cleaned_data["group"])
 
 
-def parse_group(key: str) -> list[int]:
-    """Claim ids from a group key such as "12-15-19"."""
-    return [int(part) for part in key.split("-") if part]
+class UnanimousForm(forms.Form):
+    """Accept every unanimous group on the page: the groups as the adjudicator saw them."""
+
+    groups = forms.CharField(max_length=200_000)
+
+    def clean_groups(self) -> list[dict[int, int | None]]:
+        keys = self.cleaned_data["groups"].split()
+        if not keys or not all(re.fullmatch(GROUP_KEY, key) for key in keys):
+            raise ValidationError(_("These groups are not on this page."), code="bad_groups")
+        return [agreement.parse_group_key(key) for key in keys]

@@ -5,12 +5,15 @@ A fixed number of queries per report, however many articles and claims.
 
 from __future__ import annotations
 
+import base64
 import csv
 from collections import Counter
 from collections.abc import Iterator
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Length
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
 
 from . import agreement
 from .exporting import LineBuffer, formula_safe
@@ -18,14 +21,14 @@ from .models import Article, Assignment, Claim, GoldClaim, Rejection
 
 SPAN_FIELDS = (
     "article_id", "annotator__username", "start", "end", "verification_status_id", "claim_type_id",
-    "check_worthiness_id", "attribution_id", "source_id", "pk",
+    "check_worthiness_id", "attribution_id", "source_id", "pk", "version",
 )
 
 
 def to_span(row: tuple) -> agreement.Span:
     """An agreement Span from a values_list row in SPAN_FIELDS order (article and annotator dropped)."""
-    _article, _user, start, end, verdict, claim_type, worthiness, attribution, source, pk = row
-    return agreement.Span(start, end, verdict, claim_type, worthiness, pk, (attribution, source))
+    _article, _user, start, end, verdict, claim_type, worthiness, attribution, source, pk, version = row
+    return agreement.Span(start, end, verdict, claim_type, worthiness, pk, (attribution, source), version)
 
 
 def agreement_articles(articles: QuerySet) -> list[agreement.ArticleClaims]:
@@ -46,9 +49,42 @@ def article_claims(article: Article) -> dict[str, list[agreement.Span]]:
     return agreement_articles(Article.objects.filter(pk=article.pk))[0].claims
 
 
-def dashboard(articles: QuerySet) -> dict:
-    """Agreement per article (worst first) and per annotator, progress, and project figures."""
+def spans_by_annotator(claims, assigned: list[str]) -> dict[str, list[agreement.Span]]:
+    """As article_claims, from claims already loaded (a page reads its claims once)."""
+    by_user: dict[str, list[agreement.Span]] = {name: [] for name in assigned}
+    for claim in sorted(claims, key=lambda claim: (claim.start, claim.end, claim.pk)):
+        by_user.setdefault(claim.annotator.username, []).append(claim.as_span())
+    return by_user
+
+
+def annotator_names(project, usernames) -> dict[str, str]:
+    """How annotators are shown to adjudicators: their usernames, or stable pseudonyms.
+
+    With the project's "show annotator names" off, each annotator is "Annotator"
+    and a short code from a keyed hash of the project and the username: the same
+    on every page and download of the project, and not derivable from the
+    usernames or their order without the site's secret key.
+    """
+    if project.show_annotator_names:
+        return {name: name for name in usernames}
+    return {name: pseudonym(project.pk, name) for name in usernames}
+
+
+def pseudonym(project_id: int, username: str) -> str:
+    digest = salted_hmac("annotations.pseudonym", f"{project_id}:{username}").digest()
+    return _("Annotator %(code)s") % {"code": base64.b32encode(digest).decode()[:5]}
+
+
+def dashboard(articles: QuerySet, project=None) -> dict:
+    """Agreement per article (worst first) and per annotator, progress, and project figures.
+
+    Annotators are named as `annotator_names` says for the project, everywhere.
+    """
     data = agreement_articles(articles)
+    if project is not None and not project.show_annotator_names:
+        for article in data:
+            names = annotator_names(project, article.claims)
+            article.claims = {names[name]: spans for name, spans in article.claims.items()}
     figures = agreement.project_figures(data)
     states = Counter(Assignment.objects.filter(article__in=articles).values_list("state", flat=True))
     gold = dict(

@@ -10,11 +10,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from simple_history.utils import bulk_create_with_history
 
 from . import agreement, reports
 from . import text as textlib
-from .models import Article, Assignment, Claim, GoldClaim, Rejection, Source, is_adjudicator
+from .models import Article, Assignment, Claim, GoldClaim, Rejection, Source, decided_claim_ids, is_adjudicator
 
 
 class StaleVersion(Exception):
@@ -43,10 +44,59 @@ def check_can_annotate(*, user, article: Article, assignment=NOT_FETCHED) -> Ass
     return assignment
 
 
+FROZEN = gettext_lazy(
+    "This claim is part of an adjudicator's decision (a gold claim or a rejection), so it is frozen; "
+    "an adjudicator can take the decision back."
+)
+
+
 def check_can_change_claim(*, user, claim: Claim) -> None:
     if claim.annotator_id != user.pk:
         raise PermissionDenied(_("Only the annotator who made a claim can change it."))
     check_can_annotate(user=user, article=claim.article)
+    if Claim.objects.filter(pk=claim.pk).decided().exists():
+        raise PermissionDenied(str(FROZEN))
+
+
+def _locked_claim(claim: Claim, version: int | None) -> Claim:
+    """The claim locked for a change made from `version`; refused if it moved on or was decided."""
+    current = Claim.objects.select_for_update(of=("self",)).select_related("article").filter(pk=claim.pk).first()
+    if current is None:
+        raise PermissionDenied(_("This claim no longer exists."))
+    if Claim.objects.filter(pk=claim.pk).decided().exists():
+        raise PermissionDenied(str(FROZEN))
+    if version is None or version != current.version:
+        raise StaleVersion(current)
+    return current
+
+
+LABELS = ("claim_type", "check_worthiness", "verification_status", "attribution")
+
+
+def _replayed(existing: Claim | GoldClaim, data: dict, seen: dict | None = None) -> Claim | GoldClaim:
+    """A form sent again: the object it made, if this is the same content; otherwise TokenReused."""
+    name = (data.get("source_name") or "").strip()
+    wanted = {
+        "start": data["start"],
+        "end": data["end"],
+        "quote": data["quote"],
+        **{f"{label}_id": data[label].pk for label in LABELS},
+        "source": (name, data["source_kind"]) if name else None,
+        "source_start": data.get("source_start") if name else None,
+        "source_end": data.get("source_end") if name else None,
+        "evidence": data.get("evidence") or [],
+        "note": data.get("note") or "",
+    }
+    stored = {key: getattr(existing, key) for key in wanted if key != "source"}
+    stored["source"] = (existing.source.name, existing.source.kind) if existing.source_id else None
+    if isinstance(existing, GoldClaim):
+        wanted["decision_note"] = data.get("decision_note") or ""
+        stored["decision_note"] = existing.decision_note
+        wanted["from"] = set(seen or ())
+        stored["from"] = set(existing.annotations.values_list("pk", flat=True))
+    if stored != wanted:
+        raise TokenReused(existing)
+    return existing
 
 
 def _source(data: dict) -> Source | None:
@@ -61,7 +111,7 @@ def _apply(claim: Claim, data: dict) -> None:
     text = claim.article.text
     claim.start, claim.end, claim.quote = data["start"], data["end"], data["quote"]
     claim.prefix, claim.suffix = textlib.span_context(text, claim.start, claim.end)
-    for name in ("claim_type", "check_worthiness", "verification_status", "attribution"):
+    for name in LABELS:
         setattr(claim, name, data[name])
     claim.source = _source(data)
     claim.source_start = data.get("source_start") if claim.source else None
@@ -81,7 +131,8 @@ def _start_assignment(*, user, article: Article, assignment: Assignment | None =
 
 
 def create_claim(*, user, article: Article, data: dict, assignment=NOT_FETCHED) -> tuple[Claim, bool]:
-    """Save a validated claim; a repeated form token returns the claim it already made.
+    """Save a validated claim; a repeated form token returns the claim it already made
+    (TokenReused if that claim has other content).
 
     `assignment` is what check_can_annotate returned, when the caller has already called it.
     """
@@ -104,7 +155,7 @@ def create_claim(*, user, article: Article, data: dict, assignment=NOT_FETCHED) 
         existing = Claim.objects.filter(annotator=user, client_token=token).first() if token else None
         if existing is None:
             raise
-        return existing, False
+        return _replayed(existing, data), False
     return claim, True
 
 
@@ -112,9 +163,7 @@ def update_claim(*, user, claim: Claim, data: dict) -> Claim:
     """Apply an edit made from `data["version"]`; refuse it if the claim has moved on."""
     check_can_change_claim(user=user, claim=claim)
     with transaction.atomic():
-        current = Claim.objects.select_for_update().select_related("article").get(pk=claim.pk)
-        if data.get("version") != current.version:
-            raise StaleVersion(current)
+        current = _locked_claim(claim, data.get("version"))
         _apply(current, data)
         current.version += 1
         current.save()
@@ -122,13 +171,10 @@ def update_claim(*, user, claim: Claim, data: dict) -> Claim:
 
 
 def delete_claim(*, user, claim: Claim, version: int | None) -> None:
-    """Delete a claim (its history keeps a restorable copy) unless it changed meanwhile."""
+    """Delete a claim at the version the annotator saw (its history keeps a restorable copy)."""
     check_can_change_claim(user=user, claim=claim)
     with transaction.atomic():
-        current = Claim.objects.select_for_update().get(pk=claim.pk)
-        if version is not None and version != current.version:
-            raise StaleVersion(current)
-        current.delete()
+        _locked_claim(claim, version).delete()
 
 
 def check_can_submit(*, user, article: Article) -> Assignment:
@@ -175,10 +221,24 @@ def assign_articles(*, articles, annotators, per_article: int) -> int:
 
 
 # Adjudication: turning a group of annotators' claims into a gold claim or a rejection.
+#
+# The rules (docs/adjudication.md): decisions wait until every annotator assigned
+# to the article has submitted it; each decision names the claims it was taken on
+# with the revision the adjudicator saw, and is refused if any of them changed,
+# vanished or was decided since, or if they no longer form one group. Claims under
+# a decision are frozen until the decision is taken back.
 
 
-class StaleGroup(Exception):
-    """The group changed (a claim was edited, deleted or already decided) since the page was shown."""
+class DecisionRefused(Exception):
+    """A decision that cannot be taken as asked; the page shows the current state instead."""
+
+
+class StaleGroup(DecisionRefused):
+    """The group changed (a claim was edited, deleted, regrouped or decided) since the page was shown."""
+
+
+class NotReady(DecisionRefused):
+    """Some annotator assigned to the article has not submitted it yet."""
 
 
 def check_can_adjudicate(*, user) -> None:
@@ -186,117 +246,173 @@ def check_can_adjudicate(*, user) -> None:
         raise PermissionDenied(_("Only adjudicators can adjudicate."))
 
 
-def decided_claim_ids(article: Article) -> set[int]:
-    """Claims already turned into gold or rejected."""
-    gold = GoldClaim.annotations.through.objects.filter(goldclaim__article=article).values_list("claim_id", flat=True)
-    rejected = Rejection.claims.through.objects.filter(rejection__article=article).values_list("claim_id", flat=True)
-    return set(gold) | set(rejected)
+def waiting_annotators(article: Article, *, lock: bool = False) -> int:
+    """How many annotators assigned to the article have not submitted it.
+
+    With lock=True the article's assignments are locked until the transaction
+    ends, so a reopened assignment cannot slip in under a decision.
+    """
+    assignments = Assignment.objects.filter(article=article).order_by("pk")
+    if lock:
+        assignments = assignments.select_for_update(of=("self",))
+    return sum(state != Assignment.State.SUBMITTED for state in assignments.values_list("state", flat=True))
 
 
-def _locked_group(article: Article, claim_ids: list[int]) -> list[Claim]:
-    ids = set(claim_ids)
-    claims = list(Claim.objects.select_for_update().filter(article=article, pk__in=ids).select_related("annotator"))
-    if not ids or len(claims) != len(ids) or ids & decided_claim_ids(article):
-        raise StaleGroup(_("These claims changed or were already decided; the page shows them as they are now."))
-    return claims
-
-
-def _provenance(article: Article, claims: list[Claim], version: tuple) -> str:
-    members = [(claim.annotator.username, claim.as_span()) for claim in claims]
-    return agreement.provenance(members, version, len(reports.article_claims(article)))
-
-
-def accept_version(*, user, article: Article, claim_ids: list[int], chosen_id: int, note: str = "") -> GoldClaim:
-    """Make one annotator's version of a group the gold claim."""
-    check_can_adjudicate(user=user)
-    with transaction.atomic():
-        claims = _locked_group(article, claim_ids)
-        chosen = next((claim for claim in claims if claim.pk == chosen_id), None)
-        if chosen is None:
-            raise StaleGroup(_("The chosen claim is not part of this group."))
-        gold = GoldClaim(
-            article=article,
-            adjudicator=user,
-            decision_note=note,
-            provenance=_provenance(article, claims, chosen.as_span().version),
-            **{
-                name: getattr(chosen, name)
-                for name in (
-                    "start", "end", "quote", "prefix", "suffix", "claim_type_id", "check_worthiness_id",
-                    "verification_status_id", "attribution_id", "source_id", "source_start", "source_end",
-                    "evidence", "note",
-                )
-            },
+def _check_ready(article: Article) -> None:
+    waiting = waiting_annotators(article, lock=True)
+    if waiting:
+        raise NotReady(
+            ngettext(
+                "%(count)d annotator has not submitted this article yet; decisions wait until every annotator has.",
+                "%(count)d annotators have not submitted this article yet; decisions wait until every annotator has.",
+                waiting,
+            )
+            % {"count": waiting}
         )
-        gold.save()
-        gold.annotations.set(claims)
+
+
+CHANGED = gettext_lazy("These claims changed since the page was shown; it now shows them as they are.")
+
+
+def _locked_groups(article: Article, seen_groups: list[dict]) -> tuple[list[tuple[list[Claim], agreement.Group]], int]:
+    """Lock the claims of each group as the adjudicator saw it, and check nothing moved.
+
+    Returns each group's claims with the group as it stands now, and how many
+    annotators are compared on the article. Claims are locked in id order, so
+    parallel decisions cannot deadlock.
+    """
+    _check_ready(article)
+    ids = sorted({claim_id for seen in seen_groups for claim_id in seen})
+    if not ids or any(not seen for seen in seen_groups) or sum(map(len, seen_groups)) != len(ids):
+        raise StaleGroup(CHANGED)
+    claims = {
+        claim.pk: claim
+        for claim in Claim.objects.select_for_update(of=("self",))
+        .filter(article=article, pk__in=ids)
+        .order_by("pk")
+        .select_related("annotator")
+    }
+    for seen in seen_groups:
+        for claim_id, revision in seen.items():
+            claim = claims.get(claim_id)
+            if claim is None or revision is None or claim.version != revision:
+                raise StaleGroup(CHANGED)
+    if decided_claim_ids(article.pk).intersection(ids):
+        raise StaleGroup(_("These claims were already decided; the page shows the decision."))
+    by_user = reports.article_claims(article)
+    current = {frozenset(span.id for _name, span in group.members): group for group in agreement.group_claims(by_user)}
+    locked = []
+    for seen in seen_groups:
+        group = current.get(frozenset(seen))
+        if group is None:
+            raise StaleGroup(_("The claims around this group changed; the page shows the groups as they are now."))
+        locked.append(([claims[claim_id] for claim_id in sorted(seen)], group))
+    return locked, len(by_user)
+
+
+GOLD_FIELDS = (
+    "start", "end", "quote", "prefix", "suffix", "claim_type_id", "check_worthiness_id",
+    "verification_status_id", "attribution_id", "source_id", "source_start", "source_end", "evidence", "note",
+)
+
+
+def _gold_from(*, user, article: Article, claims: list[Claim], group: agreement.Group, compared: int, chosen: Claim, note: str) -> GoldClaim:
+    gold = GoldClaim(
+        article=article,
+        adjudicator=user,
+        decision_note=note,
+        provenance=agreement.provenance(group.members, chosen.as_span().version, compared),
+        **{name: getattr(chosen, name) for name in GOLD_FIELDS},
+    )
+    gold.save()
+    gold.annotations.set(claims)
     return gold
 
 
-def create_gold(*, user, article: Article, claim_ids: list[int], data: dict) -> GoldClaim:
+def accept_version(*, user, article: Article, seen: dict, chosen_id: int, note: str = "") -> GoldClaim:
+    """Make one annotator's version of a group, exactly as the adjudicator saw it, the gold claim."""
+    check_can_adjudicate(user=user)
+    with transaction.atomic():
+        [(claims, group)], compared = _locked_groups(article, [seen])
+        chosen = next((claim for claim in claims if claim.pk == chosen_id), None)
+        if chosen is None:
+            raise StaleGroup(_("The chosen claim is not part of this group."))
+        return _gold_from(user=user, article=article, claims=claims, group=group, compared=compared, chosen=chosen, note=note)
+
+
+def accept_unanimous(*, user, article: Article, seen_groups: list[dict]) -> int:
+    """Accept every unanimous group the adjudicator saw, all or none; return how many."""
+    check_can_adjudicate(user=user)
+    with transaction.atomic():
+        locked, compared = _locked_groups(article, seen_groups)
+        if any(group.status != agreement.AGREE for _claims, group in locked):
+            raise StaleGroup(_("A group is no longer unanimous; the page shows the groups as they are now."))
+        for claims, group in locked:
+            _gold_from(user=user, article=article, claims=claims, group=group, compared=compared, chosen=claims[0], note="")
+    return len(locked)
+
+
+class TokenReused(Exception):
+    """A form token already saved different content: a stale or replayed form."""
+
+    def __init__(self, existing):
+        super().__init__(f"form token already used by {type(existing).__name__} {existing.pk}")
+        self.existing = existing
+
+
+def create_gold(*, user, article: Article, seen: dict, data: dict) -> tuple[GoldClaim, bool]:
     """Save an edited or merged version of a group (or a claim every annotator missed) as gold.
 
-    A repeated form submission (same token) returns the gold claim it already made.
+    Returns the gold claim and whether it is new: a repeated submission of the
+    same form returns the gold claim it already made, and one with other
+    content under the same token is refused (TokenReused).
     """
     check_can_adjudicate(user=user)
     token = data.get("client_token")
-    if token:
-        existing = GoldClaim.objects.filter(adjudicator=user, client_token=token).first()
-        if existing is not None:
-            return existing
+    existing = GoldClaim.objects.filter(adjudicator=user, client_token=token).first() if token else None
+    if existing is not None:
+        return _replayed(existing, data, seen), False
     try:
         with transaction.atomic():
-            claims = _locked_group(article, claim_ids) if claim_ids else []
+            if seen:
+                [(claims, group)], compared = _locked_groups(article, [seen])
+            else:
+                _check_ready(article)
+                claims, group, compared = [], None, 0
             gold = GoldClaim(
                 article=article, adjudicator=user, client_token=token, decision_note=data.get("decision_note") or ""
             )
             _apply(gold, data)
-            gold.provenance = _provenance(article, claims, gold.as_span().version) if claims else "adjudicated"
+            gold.provenance = agreement.provenance(group.members, gold.as_span().version, compared) if group else "adjudicated"
             gold.save()
             gold.annotations.set(claims)
     except IntegrityError:
         existing = GoldClaim.objects.filter(adjudicator=user, client_token=token).first() if token else None
         if existing is None:
             raise
-        return existing
-    return gold
+        return _replayed(existing, data, seen), False
+    return gold, True
 
 
-def reject_group(*, user, article: Article, claim_ids: list[int], note: str = "") -> Rejection:
-    """Record that a group of claims is not a claim."""
+def reject_group(*, user, article: Article, seen: dict, note: str = "") -> Rejection:
+    """Record that a group of claims, as the adjudicator saw it, is not a claim."""
     check_can_adjudicate(user=user)
     with transaction.atomic():
-        claims = _locked_group(article, claim_ids)
+        [(claims, _group)], _compared = _locked_groups(article, [seen])
         rejection = Rejection.objects.create(article=article, adjudicator=user, decision_note=note)
         rejection.claims.set(claims)
     return rejection
 
 
-def accept_unanimous(*, user, article: Article) -> int:
-    """Accept every group on which all annotators agree; return how many gold claims were made."""
-    check_can_adjudicate(user=user)
-    decided = decided_claim_ids(article)
-    accepted = 0
-    for group in agreement.group_claims(reports.article_claims(article)):
-        ids = [span.id for _name, span in group.members]
-        if group.status == agreement.AGREE and not decided.intersection(ids):
-            accept_version(user=user, article=article, claim_ids=ids, chosen_id=ids[0])
-            accepted += 1
-    return accepted
-
-
-def undo_decision(*, user, decision: GoldClaim | Rejection, version: int | None = None) -> None:
-    """Take back a gold claim or a rejection; its history keeps a copy.
-
-    A gold claim is only removed at the version the adjudicator saw.
-    """
+def undo_decision(*, user, decision: GoldClaim | Rejection, version: int | None) -> None:
+    """Take back a gold claim or a rejection at the version the adjudicator saw; its history keeps a copy."""
     check_can_adjudicate(user=user)
     with transaction.atomic():
         current = type(decision).objects.select_for_update().filter(pk=decision.pk).first()
         if current is None:
             return  # already taken back
-        if version is not None and getattr(current, "version", version) != version:
-            raise StaleGroup(_("This gold claim changed since the page was shown; reload it first."))
+        if version is None or current.version != version:
+            raise StaleGroup(_("This decision changed since the page was shown; the page shows it as it is now."))
         current.delete()
 
 
@@ -306,7 +422,7 @@ def reopen_assignment(*, user, assignment: Assignment) -> Assignment:
     with transaction.atomic():
         assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
         if assignment.state != Assignment.State.SUBMITTED:
-            raise PermissionDenied(_("Only a submitted article can be reopened."))
+            raise DecisionRefused(_("Only a submitted article can be reopened; this one is open already."))
         assignment.state = Assignment.State.IN_PROGRESS
         assignment.submitted_at = None
         assignment.save(update_fields=["state", "submitted_at"])

@@ -7,6 +7,7 @@ import itertools
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from annotations import agreement
 from annotations import text as textlib
 from annotations.models import ANNOTATOR_GROUP, Article, Assignment, Claim, Project
 
@@ -79,3 +80,20 @@ def claim_post(article: Article, quote: str, *, occurrence: int = 0, **fields) -
     }
     data.update(fields)
     return data
+
+
+def group_key(*claims) -> str:
+    """A group's key as the adjudication page shows it: each claim with the version seen."""
+    for claim in claims:
+        claim.refresh_from_db()
+    return agreement.group_key((claim.pk, claim.version) for claim in claims)
+
+
+def seen(*claims) -> dict:
+    """The group as the adjudicator saw it, for calling workflow functions directly."""
+    return agreement.parse_group_key(group_key(*claims))
+
+
+def submit_all(article: Article) -> None:
+    """Every annotator assigned to the article has submitted it: decisions may be taken."""
+    Assignment.objects.filter(article=article).update(state=Assignment.State.SUBMITTED)

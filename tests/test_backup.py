@@ -6,7 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from annotations import workflow
+from annotations import agreement, reports, workflow
 from annotations.models import Article, Assignment, Claim, GoldClaim, Project, Rejection, Source
 
 from . import factories
@@ -56,9 +56,11 @@ def test_backup_and_restore_round_trip(tmp_path, annotator, other_annotator, adj
     mine = factories.make_claim(article, annotator, "۳۰۰۰ نفر", verification_status_id="false")
     theirs = factories.make_claim(article, other_annotator, "نفر =SUM(1)", verification_status_id="mixed")
     factories.make_claim(article, annotator, "😀", claim_type_id="media_authenticity")
-    workflow.accept_unanimous(user=adjudicator, article=article)
+    factories.submit_all(article)
+    agreeing = [g for g in agreement.group_claims(reports.article_claims(article)) if g.status == agreement.AGREE]
+    workflow.accept_unanimous(user=adjudicator, article=article, seen_groups=[agreement.parse_group_key(g.key) for g in agreeing])
     workflow.create_gold(
-        user=adjudicator, article=article, claim_ids=[mine.pk, theirs.pk],
+        user=adjudicator, article=article, seen=factories.seen(mine, theirs),
         data={**_form_data(article, "۳۰۰۰ نفر"), "verification_status": _verdict("misleading"), "decision_note": "تصمیم"},
     )
     assert GoldClaim.objects.count() == 2 and set(GoldClaim.objects.get(provenance="unanimous").annotations.all()) == set(agreed)
@@ -93,7 +95,7 @@ def test_gold_before_its_claims_is_refused(tmp_path, annotator, adjudicator):
     project = factories.make_project("Backup")
     article = factories.make_article("خبر فيه 3000 شخص", project=project, external_id="g1")
     claim = factories.make_claim(article, annotator, "3000")
-    workflow.accept_version(user=adjudicator, article=article, claim_ids=[claim.pk], chosen_id=claim.pk)
+    workflow.accept_version(user=adjudicator, article=article, seen=factories.seen(claim), chosen_id=claim.pk)
     gold_file = tmp_path / "gold.json"
     export(gold_file, gold=True)
     GoldClaim.objects.all().delete()

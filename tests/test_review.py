@@ -1,6 +1,7 @@
 """Several annotators, agreement, adjudication into gold, and the commands around them."""
 
 import json
+import re
 from io import StringIO
 
 import pytest
@@ -45,11 +46,13 @@ def test_whole_flow_two_annotators_disagreement_adjudication_gold_export(client,
     assert page.count('class="group agree"') == 1 and page.count('class="group partial"') == 1
     assert "annotator" in page and "other" in page  # names shown by the project's setting
     # Accept the unanimous group at once, then adjudicate the disagreement by editing.
-    response = client.post(reverse("gold_accept_unanimous", args=[article.pk]), **HTMX)
+    unanimous = re.search(r'name="groups" value="([^"]*)"', page).group(1)
+    assert unanimous == factories.group_key(*two["agreed"])
+    response = client.post(reverse("gold_accept_unanimous", args=[article.pk]), {"groups": unanimous}, **HTMX)
     assert response.status_code == 200 and 'id="decisions"' in response.content.decode()
     gold = GoldClaim.objects.get()
     assert gold.provenance == "unanimous" and set(gold.annotations.all()) == set(two["agreed"])
-    group = "-".join(str(pk) for pk in sorted([two["mine"].pk, two["theirs"].pk]))
+    group = factories.group_key(two["mine"], two["theirs"])
     data = claim_post(article, "3000 شخص", verification_status="misleading", group=group, decision_note="حسب رويترز")
     response = client.post(reverse("gold_create", args=[article.pk]), data, **HTMX)
     assert response.status_code == 200
@@ -80,25 +83,28 @@ def test_whole_flow_two_annotators_disagreement_adjudication_gold_export(client,
 def test_accept_a_version_gives_majority_or_adjudicated(client, article, annotator, other_annotator, adjudicator, two):
     third = factories.make_user("third")
     factories.assign(article, third)
+    factories.submit_all(article)
     client.force_login(adjudicator)
-    group = "-".join(str(pk) for pk in sorted([two["mine"].pk, two["theirs"].pk]))
+    group = factories.group_key(two["mine"], two["theirs"])
     client.post(reverse("group_accept", args=[article.pk]), {"group": group, "claim": two["theirs"].pk, "decision_note": "x"})
     gold = GoldClaim.objects.get()
     assert gold.provenance == "adjudicated" and gold.quote == "3000 شخص" and gold.verification_status_id == "mostly_false"
     # With three annotators, two identical versions of three are a majority.
     claims = [c for c in two["agreed"]]
-    ids = "-".join(str(c.pk) for c in sorted(claims, key=lambda c: c.pk))
+    ids = factories.group_key(*claims)
     client.post(reverse("group_accept", args=[article.pk]), {"group": ids, "claim": claims[0].pk})
     assert GoldClaim.objects.get(quote="مصطفى بالي").provenance == "majority"
 
 
 def test_reject_undo_and_reopen(client, article, annotator, other_annotator, adjudicator, two):
+    factories.submit_all(article)
     client.force_login(adjudicator)
-    group = "-".join(str(pk) for pk in sorted([two["mine"].pk, two["theirs"].pk]))
+    group = factories.group_key(two["mine"], two["theirs"])
     client.post(reverse("group_reject", args=[article.pk]), {"group": group, "decision_note": "ليس ادعاءً"})
     rejection = Rejection.objects.get()
     assert rejection.decision_note == "ليس ادعاءً" and rejection.claims.count() == 2
-    client.post(reverse("rejection_delete", args=[rejection.pk]))
+    assert client.post(reverse("rejection_delete", args=[rejection.pk]), **HTMX).status_code == 409  # no version
+    client.post(reverse("rejection_delete", args=[rejection.pk]), {"version": 1})
     assert not Rejection.objects.exists()
     assert Rejection.history.filter(history_type="-").exists()
     assignment = Assignment.objects.get(article=article, annotator=annotator)
@@ -127,7 +133,7 @@ def test_anonymised_names(client, project, article, adjudicator, two):
     project.save()
     client.force_login(adjudicator)
     page = client.get(reverse("adjudication_detail", args=[article.pk])).content.decode()
-    assert "Annotator 1" in page and "Annotator 2" in page
+    assert reports.pseudonym(project.pk, "annotator") in page and reports.pseudonym(project.pk, "other") in page
     assert ">other<" not in page and "other " not in page.split('id="decisions"')[1].split("Gold claims")[0]
 
 
@@ -300,6 +306,7 @@ class TestImportAnnotations:
 def test_gold_form_submitted_twice_makes_one_gold_claim_and_stale_removal_is_refused(client, article, adjudicator):
     import uuid
 
+    factories.submit_all(article)
     client.force_login(adjudicator)
     data = claim_post(article, "الباغوز", client_token=str(uuid.uuid4()), verification_status="true")
     for _ in range(2):

@@ -32,7 +32,9 @@ from .matching import (  # noqa: F401
     Span,
     exact_pairs,
     group_claims,
+    group_key,
     overlap_pairs,
+    parse_group_key,
     provenance,
 )
 from .statistics import ORDINAL_VERDICTS, cohen_kappa, krippendorff_alpha, nominal, ordinal_metric  # noqa: F401

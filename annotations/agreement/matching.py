@@ -20,6 +20,9 @@ class Span:
     id: int | None = None
     # Further labels that make two versions differ (attribution, claimant).
     extra: tuple = ()
+    # The stored claim's edit counter: a group's key names it, so a decision is
+    # taken on exactly the versions the adjudicator saw.
+    revision: int | None = None
 
     @property
     def version(self) -> tuple:
@@ -76,11 +79,30 @@ class Group:
 
     @property
     def key(self) -> str:
-        return "-".join(str(span.id) for _name, span in sorted(self.members, key=lambda m: m[1].id or 0))
+        """The claims as seen: "12.3-15.1" is claim 12 at revision 3 and claim 15 at revision 1."""
+        return group_key((span.id, span.revision) for _name, span in self.members)
 
     @property
     def start(self) -> int:
         return min(span.start for _name, span in self.members)
+
+
+def group_key(members) -> str:
+    """The key of a group from (claim id, revision) pairs, in id order (see parse_group_key)."""
+    return "-".join(
+        str(claim_id) if revision is None else f"{claim_id}.{revision}"
+        for claim_id, revision in sorted(members, key=lambda member: member[0] or 0)
+    )
+
+
+def parse_group_key(key: str) -> dict[int, int | None]:
+    """{claim id: revision} from a group key; a part without a revision maps to None."""
+    seen: dict[int, int | None] = {}
+    for part in key.split("-"):
+        if part:
+            claim_id, _dot, revision = part.partition(".")
+            seen[int(claim_id)] = int(revision) if revision else None
+    return seen
 
 
 def group_claims(claims: dict[str, list[Span]]) -> list[Group]:

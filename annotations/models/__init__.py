@@ -13,6 +13,9 @@ from .claims import (  # noqa: F401
     Source,
     SourceKind,
     SpanLabels,
+    article_text_frozen,
+    decided_claim_ids,
+    decided_condition,
 )
 from .roles import ADJUDICATOR_GROUP, ANNOTATOR_GROUP, is_adjudicator  # noqa: F401
 from .vocabulary import Attribution, CheckWorthiness, ClaimType, Term, Verdict  # noqa: F401

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
-from .history import History, record_creation_on_first_change
 
 from .. import agreement
+from .history import History, record_creation_on_first_change
+from .roles import is_adjudicator
 from .vocabulary import Attribution, CheckWorthiness, ClaimType, Verdict, term_label
 from .work import Article
-from .roles import is_adjudicator
 
 
 class SourceKind(models.TextChoices):
@@ -69,6 +69,13 @@ class ClaimQuerySet(models.QuerySet):
     def with_labels(self) -> ClaimQuerySet:
         """With what a claim's display needs; vocabulary labels come from the cache (*_label)."""
         return self.select_related("source", "annotator")
+
+    def with_decided(self) -> ClaimQuerySet:
+        """Annotate `decided`: the claim is under a gold claim or a rejection, so it is frozen."""
+        return self.annotate(decided=decided_condition())
+
+    def decided(self) -> ClaimQuerySet:
+        return self.filter(decided_condition())
 
 
 class SpanLabels(models.Model):
@@ -164,7 +171,7 @@ class SpanLabels(models.Model):
         """This claim as the agreement code sees it."""
         return agreement.Span(
             self.start, self.end, self.verification_status_id, self.claim_type_id,
-            self.check_worthiness_id, self.pk, (self.attribution_id, self.source_id),
+            self.check_worthiness_id, self.pk, (self.attribution_id, self.source_id), self.version,
         )
 
     @property
@@ -265,6 +272,8 @@ class GoldClaim(SpanLabels):
 class Rejection(models.Model):
     """An adjudicator's decision that a group of claims is not a claim."""
 
+    version = models.PositiveIntegerField(_("version"), default=1)
+
     article = models.ForeignKey(
         Article, on_delete=models.PROTECT, related_name="rejections", verbose_name=_("article")
     )
@@ -287,3 +296,33 @@ class Rejection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article}: {self.claims.count()} claim(s) rejected"
+
+
+def decided_condition() -> Exists:
+    """A claim is decided while a gold claim was made from it or a rejection names it.
+
+    Decided claims are frozen on every path (annotation page, admin, history
+    restore) until the decision is taken back: gold keeps exactly the claims
+    it was made from (docs/adjudication.md).
+    """
+    gold = GoldClaim.annotations.through.objects.filter(claim_id=OuterRef("pk"))
+    rejected = Rejection.claims.through.objects.filter(claim_id=OuterRef("pk"))
+    return Exists(gold) | Exists(rejected)
+
+
+def decided_claim_ids(article_id: int) -> set[int]:
+    """The claims of an article that are under a gold claim or a rejection."""
+    gold = GoldClaim.annotations.through.objects.filter(goldclaim__article_id=article_id).values_list("claim_id", flat=True)
+    rejected = Rejection.claims.through.objects.filter(rejection__article_id=article_id).values_list("claim_id", flat=True)
+    return set(gold.union(rejected))
+
+
+def article_text_frozen(article_id: int) -> bool:
+    """Anything points into the article's text: claims, gold claims, or their history (restorable)."""
+    pointers = [
+        Claim.objects.filter(article_id=article_id),
+        GoldClaim.objects.filter(article_id=article_id),
+        Claim.history.filter(article_id=article_id),
+        GoldClaim.history.filter(article_id=article_id),
+    ]
+    return any(rows.exists() for rows in pointers)

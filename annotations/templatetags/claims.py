@@ -82,7 +82,9 @@ def item_html(claim, *, article, labels: dict, claims_url: str, can_annotate: bo
     if claim.source_start is not None:
         source = f' data-source-start="{int(claim.source_start)}" data-source-end="{int(claim.source_end)}"'
     actions = ""
-    if can_annotate:
+    if getattr(claim, "decided", False):
+        actions = f'<p class="frozen muted">{labels["frozen"]}</p>'
+    elif can_annotate:
         url = escape(claims_url)
         actions = (
             '<div class="actions" hx-boost="true" hx-push-url="false">'

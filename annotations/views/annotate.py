@@ -8,7 +8,7 @@ from collections import Counter
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.middleware.csrf import get_token
 from django.db.models import Case, When
@@ -18,6 +18,8 @@ from django.urls import reverse
 from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_htmx.http import reswap
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from .. import exporting, workflow
@@ -33,6 +35,9 @@ LIST_FIELDS = (
     "version",
 )
 ARTICLES_PER_PAGE = 50
+TOKEN_REUSED = gettext_lazy(
+    "This form was already used to save a different claim, so nothing was saved. Check the form and save again."
+)
 
 
 def _visible_article(request: HttpRequest, pk: int) -> Article:
@@ -40,8 +45,13 @@ def _visible_article(request: HttpRequest, pk: int) -> Article:
 
 
 def _own_claim(request: HttpRequest, pk: int) -> Claim:
+    """One of the user's claims, on an article they may still open (access follows the assignment)."""
     return get_object_or_404(
-        Claim.objects.select_related("article__project", "source"), pk=pk, annotator=request.user
+        Claim.objects.select_related("article__project", "source").filter(
+            article__in=Article.objects.visible_to(request.user)
+        ),
+        pk=pk,
+        annotator=request.user,
     )
 
 
@@ -74,7 +84,8 @@ def _page_context(
         "claims": Claim.objects.for_article(article)
         .filter(annotator=user)
         .select_related("source")
-        .only(*LIST_FIELDS),
+        .only(*LIST_FIELDS)
+        .with_decided(),
         "form": form if form is not None else ClaimForm(article=article),
         "editing": editing,
         "labels": claim_labels(),
@@ -223,9 +234,18 @@ def claim_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = ClaimForm(request.POST, article=article)
     if not form.is_valid():
         return _form_errors_response(request, article, form)
-    claim, created = workflow.create_claim(
-        user=request.user, article=article, data=form.cleaned_data, assignment=assignment
-    )
+    try:
+        claim, created = workflow.create_claim(
+            user=request.user, article=article, data=form.cleaned_data, assignment=assignment
+        )
+    except workflow.TokenReused:
+        # A replayed or stale form: nothing is saved, and the form gets a fresh token to save it anew.
+        data = request.POST.copy()
+        data["client_token"] = str(uuid.uuid4())
+        form = ClaimForm(data, article=article)
+        form.is_valid()
+        form.add_error(None, ValidationError(TOKEN_REUSED, code="token_reused"))
+        return _form_errors_response(request, article, form)
     if created and not request.htmx:
         messages.success(request, _("Claim saved."))
     return _created_response(request, article, claim, assignment)
@@ -238,6 +258,8 @@ def claim_update(request: HttpRequest, pk: int) -> HttpResponse:
     claim = _own_claim(request, pk)
     article = claim.article
     if request.method != "POST":
+        if Claim.objects.filter(pk=claim.pk).decided().exists():
+            raise PermissionDenied(str(workflow.FROZEN))
         form = ClaimForm(instance=claim, article=article)
         partial = "claim-form" if request.htmx else ""
         return _render_page(request, article, form=form, editing=claim, partial=partial)
@@ -280,12 +302,16 @@ def claim_delete(request: HttpRequest, pk: int) -> HttpResponse:
     version = request.POST.get("version", "")
     try:
         workflow.delete_claim(
-            user=request.user, claim=claim, version=int(version) if version.isdigit() else None
+            user=request.user, claim=claim, version=int(version) if version.isdigit() and len(version) <= 9 else None
         )
     except workflow.StaleVersion:
-        return HttpResponse(
-            _("This claim was changed elsewhere; reload the page before deleting it."), status=409
+        response = HttpResponse(
+            format_html(
+                '<p id="error-message">{}</p>', _("This claim was changed elsewhere; reload the page before deleting it.")
+            ),
+            status=409,
         )
+        return reswap(response, "none")
     if not request.htmx:
         messages.success(request, _("Claim deleted."))
     return _saved_response(request, article)

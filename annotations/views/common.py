@@ -49,6 +49,7 @@ def claim_labels() -> dict[str, str]:
         "edit": _("Edit"),
         "delete": _("Delete"),
         "delete_confirm": _("Delete this claim?"),
+        "frozen": _("Decided by an adjudicator: frozen"),
         "no_claims": _("No claims yet. Select a claim in the text to start."),
     }
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import uuid
 from collections import Counter
 
 from django.contrib import messages
@@ -12,10 +14,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_htmx.http import reswap, retarget
 from django.views.decorators.http import require_POST, require_safe
 
 from .. import agreement, reports, workflow
-from ..forms import DecisionForm, GoldForm
+from ..forms import GROUP_KEY, DecisionForm, GoldForm, UnanimousForm
 from ..models import Article, Assignment, Claim, GoldClaim, Project, Rejection, is_adjudicator
 from .common import adjudicator_required, claim_labels
 
@@ -26,39 +30,40 @@ def _article(pk: int) -> Article:
     return get_object_or_404(Article.objects.select_related("project"), pk=pk)
 
 
-def _context(request: HttpRequest, article: Article, form: GoldForm | None = None) -> dict:
-    by_user = reports.article_claims(article)
-    names = sorted(by_user)
-    if article.project.show_annotator_names:
-        shown = {name: name for name in names}
-    else:
-        shown = {name: _("Annotator %(number)d") % {"number": i} for i, name in enumerate(names, start=1)}
-    claims = {claim.pk: claim for claim in Claim.objects.for_article(article).with_labels()}
-    decided = workflow.decided_claim_ids(article)
+def _context(request: HttpRequest, article: Article, form: GoldForm | None = None, refusal: str = "") -> dict:
+    # The claims are read once, with whether each is decided: groups, versions and
+    # buttons all describe the same moment, however busy the annotators are.
+    claims = list(Claim.objects.for_article(article).with_labels().with_decided().order_by("start", "end", "pk"))
+    assignments = list(Assignment.objects.filter(article=article).select_related("annotator").order_by("pk"))
+    by_user = reports.spans_by_annotator(claims, [a.annotator.username for a in assignments])
+    shown = reports.annotator_names(article.project, by_user)
+    by_id = {claim.pk: claim for claim in claims}
     groups = []
     for group in agreement.group_claims(by_user):
-        ids = {span.id for _name, span in group.members}
+        versions = [{"claim": by_id[span.id], "who": shown[name]} for name, span in group.members]
         groups.append(
             {
                 "key": group.key,
                 "status": group.status,
-                "decided": bool(ids & decided),
-                "versions": [{"claim": claims[span.id], "who": shown[name]} for name, span in group.members],
+                "decided": any(version["claim"].decided for version in versions),
+                "versions": versions,
             }
         )
-    assignments = [
-        {"assignment": a, "who": shown.get(a.annotator.username, a.annotator.username if article.project.show_annotator_names else _("Annotator"))}
-        for a in Assignment.objects.filter(article=article).select_related("annotator").order_by("annotator__username")
-    ]
+    waiting = sum(not assignment.is_submitted for assignment in assignments)
     return {
         "article": article,
         "project": article.project,
         "groups": groups,
         "counts": Counter(g["status"] for g in groups if not g["decided"]),
+        "unanimous": " ".join(g["key"] for g in groups if g["status"] == agreement.AGREE and not g["decided"]),
         "gold": GoldClaim.objects.filter(article=article).with_labels(),
         "rejections": Rejection.objects.filter(article=article).prefetch_related("claims"),
-        "assignments": assignments,
+        "assignments": sorted(
+            ({"assignment": a, "who": shown[a.annotator.username]} for a in assignments), key=lambda row: row["who"]
+        ),
+        "waiting": waiting,
         "form": form if form is not None else GoldForm(article=article),
+        "refusal": refusal,
         "can_annotate": True,
         "source_names": [],
         "labels": claim_labels(),
@@ -82,11 +87,19 @@ def _decided(request: HttpRequest, article: Article, message: str = "") -> HttpR
     return HttpResponse(body)
 
 
-def _refused(request: HttpRequest, article: Article, message: str, status: int = 409) -> HttpResponse:
-    if request.htmx:
+def _refused(request: HttpRequest, article: Article, message: str, *, status: int = 409, form: GoldForm | None = None) -> HttpResponse:
+    """A refused decision: the message, with the decisions panel as it is now (htmx swaps a 409)."""
+    if not request.htmx:
+        messages.error(request, message)
+        if form is not None:
+            return render(request, PAGE, _context(request, article, form, refusal=message), status=status)
+        return redirect("adjudication_detail", pk=article.pk)
+    if status != 409:
         return HttpResponse(format_html('<p id="error-message">{}</p>', message), status=status)
-    messages.error(request, message)
-    return redirect("adjudication_detail", pk=article.pk)
+    context = _context(request, article, form, refusal=message)
+    body = render_to_string(f"{PAGE}#decisions", context, request=request)
+    body += render_to_string(f"{PAGE}#claim-form", {**context, "oob": True}, request=request)
+    return HttpResponse(body, status=status)
 
 
 @require_safe
@@ -95,9 +108,10 @@ def adjudication_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Every annotator's claims on one article, grouped, with the decisions taken so far."""
     article = _article(pk)
     form = None
-    if request.GET.get("from", "").isdigit():
+    if request.GET.get("from", "").isdigit() and len(request.GET["from"]) <= 18:
         claim = get_object_or_404(Claim.objects.select_related("source", "article"), pk=request.GET["from"], article=article)
-        form = GoldForm(article=article, initial={"group": request.GET.get("group", "")})
+        group = request.GET.get("group", "")
+        form = GoldForm(article=article, initial={"group": group if re.fullmatch(GROUP_KEY, group) else ""})
         form.fill_from(claim)
     target = request.htmx.target if request.htmx else None
     return _render(request, article, form=form, partial=target if target in ("claim-form", "decisions") else "")
@@ -111,79 +125,107 @@ def gold_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = GoldForm(request.POST, article=article)
     if form.is_valid():
         try:
-            workflow.create_gold(user=request.user, article=article, claim_ids=form.claim_ids, data=form.cleaned_data)
-            return _decided(request, article, _("Gold claim saved."))
-        except workflow.StaleGroup as stale:
-            form.add_error(None, ValidationError(str(stale), code="stale"))
+            _gold, created = workflow.create_gold(user=request.user, article=article, seen=form.seen, data=form.cleaned_data)
+            return _decided(request, article, _("Gold claim saved.") if created else _("This gold claim was already saved."))
+        except workflow.TokenReused:
+            form = _with_fresh_token(request, article)
+            form.add_error(None, ValidationError(TOKEN_REUSED, code="token_reused"))
+        except workflow.DecisionRefused as refused:
+            form.add_error(None, ValidationError(str(refused), code="stale"))
+            return _refused(request, article, str(refused), form=form)
     if not request.htmx:
         return _render(request, article, form=form)
-    response = _render(request, article, form=form, partial="claim-form")
-    response["HX-Retarget"] = "#claim-form"
-    response["HX-Reswap"] = "outerHTML"
-    return response
+    return retarget(reswap(_render(request, article, form=form, partial="claim-form"), "outerHTML"), "#claim-form")
+
+
+TOKEN_REUSED = gettext_lazy(
+    "This form was already used to save something else, so nothing was saved. Check the form and save again."
+)
+
+
+def _with_fresh_token(request: HttpRequest, article: Article) -> GoldForm:
+    """The form as the adjudicator filled it, under a new token (the old one is spent)."""
+    data = request.POST.copy()
+    data["client_token"] = str(uuid.uuid4())
+    form = GoldForm(data, article=article)
+    form.is_valid()
+    return form
 
 
 @require_POST
 @adjudicator_required
 def group_accept(request: HttpRequest, pk: int) -> HttpResponse:
-    """Accept one annotator's version of a group as gold."""
+    """Accept one annotator's version of a group, as the adjudicator saw it, as gold."""
     article = _article(pk)
     form = DecisionForm(request.POST)
     if not form.is_valid() or not form.cleaned_data["claim"]:
         return _refused(request, article, _("Choose a version to accept."), status=400)
     try:
         workflow.accept_version(
-            user=request.user, article=article, claim_ids=form.claim_ids,
+            user=request.user, article=article, seen=form.seen,
             chosen_id=form.cleaned_data["claim"], note=form.cleaned_data["decision_note"],
         )
-    except workflow.StaleGroup as stale:
-        return _refused(request, article, str(stale))
+    except workflow.DecisionRefused as refused:
+        return _refused(request, article, str(refused))
     return _decided(request, article, _("Accepted."))
 
 
 @require_POST
 @adjudicator_required
 def group_reject(request: HttpRequest, pk: int) -> HttpResponse:
-    """Reject a group: none of its claims is a claim."""
+    """Reject a group, as the adjudicator saw it: none of its claims is a claim."""
     article = _article(pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():
         return _refused(request, article, _("That group is not on this page."), status=400)
     try:
-        workflow.reject_group(user=request.user, article=article, claim_ids=form.claim_ids, note=form.cleaned_data["decision_note"])
-    except workflow.StaleGroup as stale:
-        return _refused(request, article, str(stale))
+        workflow.reject_group(user=request.user, article=article, seen=form.seen, note=form.cleaned_data["decision_note"])
+    except workflow.DecisionRefused as refused:
+        return _refused(request, article, str(refused))
     return _decided(request, article, _("Rejected."))
 
 
 @require_POST
 @adjudicator_required
 def gold_accept_unanimous(request: HttpRequest, pk: int) -> HttpResponse:
-    """Accept every group on which all annotators agree."""
+    """Accept every unanimous group the adjudicator saw, all or none."""
     article = _article(pk)
-    count = workflow.accept_unanimous(user=request.user, article=article)
+    form = UnanimousForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, article, _("There are no unanimous groups on this page to accept."), status=400)
+    try:
+        count = workflow.accept_unanimous(user=request.user, article=article, seen_groups=form.cleaned_data["groups"])
+    except workflow.DecisionRefused as refused:
+        return _refused(request, article, str(refused))
     return _decided(request, article, _("Accepted %(count)d unanimous group(s).") % {"count": count})
+
+
+def _posted_version(request: HttpRequest) -> int | None:
+    version = request.POST.get("version", "")
+    return int(version) if version.isdigit() and len(version) <= 9 else None
 
 
 @require_POST
 @adjudicator_required
 def gold_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    """Take back a gold claim (its history keeps a copy)."""
+    """Take back a gold claim at the version the adjudicator saw (its history keeps a copy)."""
     gold = get_object_or_404(GoldClaim.objects.select_related("article__project"), pk=pk)
-    version = request.POST.get("version", "")
     try:
-        workflow.undo_decision(user=request.user, decision=gold, version=int(version) if version.isdigit() else None)
-    except workflow.StaleGroup as stale:
-        return _refused(request, gold.article, str(stale))
+        workflow.undo_decision(user=request.user, decision=gold, version=_posted_version(request))
+    except workflow.DecisionRefused as refused:
+        return _refused(request, gold.article, str(refused))
     return _decided(request, gold.article, _("Gold claim removed."))
 
 
 @require_POST
 @adjudicator_required
 def rejection_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    """Take back a rejection."""
+    """Take back a rejection at the version the adjudicator saw."""
     rejection = get_object_or_404(Rejection.objects.select_related("article__project"), pk=pk)
-    workflow.undo_decision(user=request.user, decision=rejection)
+    try:
+        workflow.undo_decision(user=request.user, decision=rejection, version=_posted_version(request))
+    except workflow.DecisionRefused as refused:
+        return _refused(request, rejection.article, str(refused))
     return _decided(request, rejection.article, _("Rejection taken back."))
 
 
@@ -192,7 +234,10 @@ def rejection_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def assignment_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     """Give a submitted article back to its annotator."""
     assignment = get_object_or_404(Assignment.objects.select_related("article__project"), pk=pk)
-    workflow.reopen_assignment(user=request.user, assignment=assignment)
+    try:
+        workflow.reopen_assignment(user=request.user, assignment=assignment)
+    except workflow.DecisionRefused as refused:
+        return _refused(request, assignment.article, str(refused))
     return _decided(request, assignment.article, _("Reopened for its annotator."))
 
 
@@ -201,7 +246,7 @@ def assignment_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 def project_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     """Agreement per article (worst first) and per annotator, and progress; CSV with ?format=csv."""
     project = get_object_or_404(Project, pk=pk)
-    data = reports.dashboard(project.articles.all())
+    data = reports.dashboard(project.articles.all(), project)
     if request.GET.get("format") == "csv":
         response = StreamingHttpResponse(
             (line.encode("utf-8") for line in reports.dashboard_csv(data["articles"])),

@@ -1,0 +1,184 @@
+"""Admin forms for claims, gold claims and rejections: the admin writes through the same rules.
+
+An admin edit is a write like any other (docs/integrity.md): it is made from
+the version the admin saw and bumps it, so a stale annotator save is refused
+rather than applied over it; decided claims stay frozen; a span restored from
+history must still match the article's text; and evidence and notes obey the
+limits of the annotation form, so every export can be loaded back.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from . import text as textlib
+from .forms import MAX_NOTE_CHARS, SPAN_MESSAGES, check_evidence
+from .models import Claim
+from .workflow import FROZEN
+
+STALE = _(
+    "Someone changed this since you opened it (it is now at version %(version)d). "
+    "Reload the page to see the stored version; nothing was saved."
+)
+
+
+class VersionedAdminForm(forms.ModelForm):
+    """A model form that is refused if the row moved on since it was shown, and bumps its version."""
+
+    seen_version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The live row's version, also when the form shows a historic copy to restore.
+        live = type(self.instance).objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
+        self.fields["seen_version"].initial = live
+        self.live_version = live
+
+    def clean(self) -> dict:
+        data = super().clean()
+        # Locked until the admin's transaction ends: nothing can change the row between this check and the save.
+        live = type(self.instance).objects.select_for_update().filter(pk=self.instance.pk).values_list("version", flat=True).first()
+        if live is not None and data.get("seen_version") != live:
+            raise ValidationError(STALE, code="stale", params={"version": live})
+        self.live_version = live
+        return data
+
+    def save(self, commit: bool = True):
+        instance = super().save(commit=False)
+        # A restored deleted row continues after the newest version its history knows.
+        newest = max(
+            [self.live_version or 0, instance.version or 0]
+            + list(type(self.instance).history.filter(id=instance.pk).values_list("version", flat=True))
+        )
+        instance.version = newest + 1
+        if commit:
+            instance.save()
+            self.save_m2m()
+        return instance
+
+
+class SpanAdminForm(VersionedAdminForm):
+    """A claim or gold claim: its span is read-only here but checked, so a restore cannot break it."""
+
+    def clean_evidence(self):
+        return check_evidence(self.cleaned_data.get("evidence"))
+
+    def clean_note(self) -> str:
+        return _bounded(self.cleaned_data.get("note") or "", "note")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        instance = self.instance
+        text = instance.article.text
+        try:
+            textlib.validate_span(text, instance.start, instance.end, instance.quote)
+            if instance.source_start is not None:
+                textlib.validate_span(text, instance.source_start, instance.source_end, text[instance.source_start : instance.source_end])
+        except textlib.TextError as exc:
+            raise ValidationError(
+                _("This version's span does not fit the article's text (%(problem)s); it cannot be saved or restored."),
+                code="span_mismatch",
+                params={"problem": SPAN_MESSAGES.get(exc.code, exc.message)},
+            ) from None
+        if "source" in data and data["source"] is None and instance.source_start is not None:
+            self.add_error(
+                "source",
+                ValidationError(
+                    _(
+                        "The claimant is marked in the text (code points %(start)d–%(end)d), so it cannot be removed "
+                        "here; choose another claimant, or remove the claim's claimant on the annotation page."
+                    ),
+                    code="source_anchored",
+                    params={"start": instance.source_start, "end": instance.source_end},
+                ),
+            )
+        return data
+
+
+def _bounded(value: str, field: str) -> str:
+    if len(value) > MAX_NOTE_CHARS:
+        raise ValidationError(
+            _("At most %(limit)d characters."), code="max_length", params={"limit": MAX_NOTE_CHARS}
+        )
+    return value
+
+
+class ClaimAdminForm(SpanAdminForm):
+    class Meta:
+        model = Claim
+        fields = "__all__"
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if Claim.objects.filter(pk=self.instance.pk).decided().exists():
+            raise ValidationError(str(FROZEN), code="frozen")
+        return data
+
+
+class DecisionRestoreMixin:
+    """A gold claim or rejection restored after it was taken back gets its claims back,
+    but only if none of them changed, vanished or was decided otherwise since."""
+
+    restoring_history_id = None  # set by DecisionAdminMixin.get_form on the history (restore) page
+    claims_field = "annotations"
+
+    def clean(self) -> dict:
+        data = super().clean()
+        self.restored_claims = None
+        if self.live_version is not None or self.restoring_history_id is None:
+            return data
+        model = type(self.instance)
+        record = model.history.filter(history_id=self.restoring_history_id).first()
+        ids = set(getattr(record, self.claims_field).values_list("claim_id", flat=True)) if record else set()
+        taken_back = model.history.filter(id=self.instance.pk, history_type="-").order_by("-history_date").first()
+        since = taken_back.history_date if taken_back else None
+        claims = Claim.objects.filter(pk__in=ids, article_id=self.instance.article_id)
+        changed = since is not None and Claim.history.filter(id__in=ids, history_date__gt=since).exists()
+        if not ids or claims.count() != len(ids) or claims.decided().exists() or changed:
+            raise ValidationError(
+                _(
+                    "The claims this decision was made from changed, were deleted or were decided again since it was "
+                    "taken back, so it cannot be restored; decide the group again on the adjudication page."
+                ),
+                code="decision_stale",
+            )
+        self.restored_claims = list(claims)
+        return data
+
+    def _save_m2m(self):
+        super()._save_m2m()
+        if self.restored_claims is not None:
+            getattr(self.instance, self.claims_field).set(self.restored_claims)
+
+
+class GoldClaimAdminForm(DecisionRestoreMixin, SpanAdminForm):
+    def clean_decision_note(self) -> str:
+        return _bounded(self.cleaned_data.get("decision_note") or "", "decision_note")
+
+
+class RejectionAdminForm(DecisionRestoreMixin, VersionedAdminForm):
+    claims_field = "claims"
+
+    def clean_decision_note(self) -> str:
+        return _bounded(self.cleaned_data.get("decision_note") or "", "decision_note")
+
+
+class AtomicHistoryMixin:
+    """The history form (restore) runs in one transaction, like the change form, so the
+    version lock taken while validating holds until the restored row is saved; the form
+    knows which historic record it restores."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        request.restoring_history_id = version_id
+        with transaction.atomic():
+            return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        history_id = getattr(request, "restoring_history_id", None)
+        if history_id is not None:
+            form = type(form.__name__, (form,), {"restoring_history_id": history_id})
+        return form
