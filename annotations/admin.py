@@ -87,7 +87,17 @@ class ArticleAdminForm(forms.ModelForm):
         model = Article
         fields = "__all__"
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and "text" in self.fields:
+            # A frozen text is shown read-only, so its form comes back without it (see clean_text).
+            self.fields["text"].required = False
+
     def clean_text(self) -> str:
+        if not self.cleaned_data["text"] and self.instance.pk:
+            if article_text_frozen(self.instance.pk):
+                return self.instance.text
+            raise forms.ValidationError(self.fields["text"].error_messages["required"], code="required")
         text, _endings = textlib.normalise_newlines(self.cleaned_data["text"])
         _checked(lambda value: textlib.check_article_text(value, max_chars=settings.ANNOTATIONS_MAX_ARTICLE_CHARS), text)
         if self.instance.pk and text != self.instance.text and article_text_frozen(self.instance.pk):
@@ -173,8 +183,10 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
-        if obj is not None and article_text_frozen(obj.pk):
-            fields.append("text")  # claims, gold or restorable history point into it: frozen
+        if obj is not None and request.method != "POST" and article_text_frozen(obj.pk):
+            # Claims, gold or restorable history point into it: shown read-only. A save
+            # still takes the field, so a form opened before the first claim is refused.
+            fields.append("text")
         return fields
 
     def get_urls(self):
