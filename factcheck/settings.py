@@ -82,6 +82,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES",
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
+# Usernames longer than axes' column (anyone may type one) are cut to fit it.
+AXES_USERNAME_CALLABLE = "annotations.throttling.bounded_username"
 
 
 def axes_client_address(proxies: int) -> dict:

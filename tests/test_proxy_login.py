@@ -94,3 +94,35 @@ def test_a_negative_proxy_count_is_refused():
 
     with pytest.raises(ImproperlyConfigured):
         axes_client_address(-1)
+
+
+@pytest.mark.parametrize("length", [300, 5000])
+@pytest.mark.parametrize("url", [LOGIN, "/admin/login/"])
+def test_overlong_usernames_are_refused_politely_and_still_throttled(client, length, url):
+    username = "u" * length
+    for _ in range(AXES_FAILURE_LIMIT - 1):
+        assert client.post(url, {"username": username, "password": "wrong"}).status_code == 200
+    assert_locked(client.post(url, {"username": username, "password": "wrong"}))
+    attempt_row = AccessAttempt.objects.get()
+    assert attempt_row.username == username[:255] and attempt_row.failures_since_start == AXES_FAILURE_LIMIT
+
+
+def test_an_overlong_username_does_not_lock_out_the_account_it_starts_with(client, annotator):
+    client.post(LOGIN, {"username": "annotator" + "x" * 300, "password": "wrong"})
+    user_client = Client()
+    assert_logged_in(attempt(user_client, "annotator", factories.PASSWORD), user_client, annotator)
+
+
+def test_a_username_with_a_nul_byte_is_a_form_error(client):
+    response = attempt(client, "admin\x00")
+    assert response.status_code == 200
+    assert not AccessAttempt.objects.exists()  # refused by the form before authentication
+
+
+def test_an_overlong_user_agent_and_odd_paths_do_not_fail(client):
+    response = attempt(client, "annotator", HTTP_USER_AGENT="Mozilla/5.0 " + "\u202e\U0001f600" * 3000)
+    assert response.status_code == 200
+    assert len(AccessAttempt.objects.get().user_agent) == 255
+    response = client.post(LOGIN + "?next=/%00%E2%80%AE%ZZ/..%2F", {"username": "annotator", "password": "wrong"})
+    assert response.status_code == 200
+    assert client.get("/accounts/login/%00%E2%80%AE/").status_code == 404
