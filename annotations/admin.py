@@ -7,6 +7,8 @@ formats as export_annotations), never through a second definition.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -17,7 +19,9 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from import_export import resources
 from import_export.admin import ImportExportModelAdmin
+from import_export.formats import base_formats
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import exporting, importing, workflow
@@ -74,8 +78,64 @@ def assign_evenly(modeladmin, request, queryset):
     modeladmin.message_user(request, _("Created %(count)d assignment(s).") % {"count": created}, messages.SUCCESS)
 
 
+# Formats that are data, not sheets: their cells are written exactly.
+DATA_FORMATS = (base_formats.JSON, base_formats.YAML)
+
+
+class FormulaSafeResource(resources.ModelResource):
+    """Text cells a spreadsheet would run get exporting.formula_safe's apostrophe.
+
+    Only when asked (formula_safe=True), and only text: a number, even a
+    negative one, is written as a number.
+    """
+
+    def export_field(self, field, instance, **kwargs):
+        value = super().export_field(field, instance, **kwargs)
+        if kwargs.get("formula_safe") and not isinstance(field.get_value(instance), (int, float, Decimal)):
+            return exporting.formula_safe(value)
+        return value
+
+
+class _FormulaSafeImport:
+    """A spreadsheet format whose import removes the apostrophe our export added."""
+
+    def create_dataset(self, in_stream, **kwargs):
+        dataset = super().create_dataset(in_stream, **kwargs)
+        for index, row in enumerate(dataset):
+            dataset[index] = [exporting.formula_unsafe(cell) for cell in row]
+        return dataset
+
+
+class CSV(_FormulaSafeImport, base_formats.CSV):
+    pass
+
+
+class TSV(_FormulaSafeImport, base_formats.TSV):
+    pass
+
+
+class SpreadsheetSafeAdmin(ImportExportModelAdmin):
+    """django-import-export admin whose exports are safe to open in a spreadsheet.
+
+    Its own IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT only drops a leading "="
+    (changing the value); this escapes the same characters as the app's CSV
+    export, in every format but JSON and YAML, and the CSV/TSV import undoes it.
+    """
+
+    import_formats = [CSV, TSV, base_formats.JSON]
+
+    def get_resource_classes(self, request):
+        if not self.resource_classes:
+            return [resources.modelresource_factory(self.model, resource_class=FormulaSafeResource)]
+        return super().get_resource_classes(request)
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        kwargs["formula_safe"] = not isinstance(file_format, DATA_FORMATS)
+        return super().get_export_data(file_format, request, queryset, **kwargs)
+
+
 @admin.register(Project)
-class ProjectAdmin(ImportExportModelAdmin):
+class ProjectAdmin(SpreadsheetSafeAdmin):
     list_display = ["name", "annotators_per_article", "blind", "show_annotator_names", "created_at"]
     search_fields = ["name"]
 
@@ -305,13 +365,13 @@ class RejectionAdmin(AtomicHistoryMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(ImportExportModelAdmin):
+class SourceAdmin(SpreadsheetSafeAdmin):
     list_display = ["name", "name_latin", "kind", "affiliation"]
     list_filter = ["kind"]
     search_fields = ["name", "name_latin", "affiliation"]
 
 
-class TermAdmin(ImportExportModelAdmin):
+class TermAdmin(SpreadsheetSafeAdmin):
     list_display = ["slug", "label", "label_ar", "label_fa", "position", "active"]
     list_editable = ["label", "label_ar", "label_fa", "position", "active"]
     ordering = ["position", "slug"]

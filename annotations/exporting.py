@@ -172,9 +172,21 @@ def iter_jsonl(articles: Iterable[dict], *, gold: bool = False) -> Iterator[str]
 
 
 def formula_safe(value: object) -> object:
-    """Prefix an apostrophe to text a spreadsheet would run as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
+    """Prefix an apostrophe to text a spreadsheet would run as a formula.
+
+    Text already starting with apostrophes before such a character gets one
+    more, so removing one apostrophe (formula_unsafe) always gives the value
+    back. Numbers are left alone: a negative number is not a formula.
+    """
+    if isinstance(value, str) and value.lstrip("'").startswith(FORMULA_START):
         return "'" + value
+    return value
+
+
+def formula_unsafe(value: object) -> object:
+    """The value formula_safe was given."""
+    if isinstance(value, str) and value.startswith("'") and value.lstrip("'").startswith(FORMULA_START):
+        return value[1:]
     return value
 
 

@@ -82,7 +82,33 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES",
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0"))
+# Usernames longer than axes' column (anyone may type one) are cut to fit it.
+AXES_USERNAME_CALLABLE = "annotations.throttling.bounded_username"
+
+
+def axes_client_address(proxies: int) -> dict:
+    """django-axes' ipware settings for `proxies` reverse proxies in front of the app.
+
+    With none, only the connection's own address counts: a client cannot choose
+    its address by sending X-Forwarded-For. Each proxy appends the address it
+    saw to X-Forwarded-For, and the last one connects to us (REMOTE_ADDR), so
+    the client is the entry the first proxy wrote: ipware's proxy count is the
+    number of entries after it, one less than the number of proxies. Not strict:
+    entries a client sent itself sit to the left and are ignored.
+    """
+    if proxies < 0:
+        raise ImproperlyConfigured("AXES_PROXY_COUNT must be 0 or more.")
+    if proxies == 0:
+        return {"AXES_IPWARE_META_PRECEDENCE_ORDER": ("REMOTE_ADDR",), "AXES_IPWARE_PROXY_COUNT": 0}
+    return {
+        "AXES_IPWARE_META_PRECEDENCE_ORDER": ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"),
+        "AXES_IPWARE_PROXY_COUNT": proxies - 1,
+    }
+
+
+globals().update(axes_client_address(int(os.environ.get("AXES_PROXY_COUNT", "0"))))
+AXES_IPWARE_PROXY_ORDER = "left-most"
+IPWARE_STRICT = False
 
 # Content-Security-Policy: scripts only from this origin and with the
 # per-request nonce; no inline handlers, styles only from stylesheets.
