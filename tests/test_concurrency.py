@@ -9,7 +9,7 @@ import pytest
 import requests
 from django.db import connection
 
-from annotations.models import Claim
+from annotations.models import ADJUDICATOR_GROUP, Claim, GoldClaim, Rejection
 
 from . import factories
 
@@ -95,3 +95,71 @@ def test_two_annotators_saving_and_editing_in_parallel(postgres, default_vocabul
         target = Claim.objects.get(pk=targets[user.username].pk)
         assert target.version == 2
         assert f'id="claim-{target.pk}"' in applied[0] and target.note in applied[0]
+
+
+def test_parallel_decisions_answer_200_or_409_and_decide_once(postgres, default_vocabularies, live_server, project):
+    """Double clicks and two adjudicators at once: every group is decided once, nothing fails."""
+    annotators = [factories.make_user(f"decide{i}") for i in range(2)]
+    adjudicators = [factories.make_user(f"judge{i}", groups=[ADJUDICATOR_GROUP]) for i in range(2)]
+    words = ["مصطفى", "بالي", "3000", "شخص", "غادروا", "الباغوز", "آخرون", "استسلموا"]
+    article = factories.make_article(" ".join(words) + ".", project=project)
+    for user in annotators:
+        factories.assign(article, user)
+    agreed = {word: [factories.make_claim(article, user, word) for user in annotators] for word in words}
+    factories.submit_all(article)
+    groups = " ".join(factories.group_key(*claims) for claims in list(agreed.values())[:4])
+    single = list(agreed.values())[4:]
+    sessions = [session_for(live_server, user) for user in adjudicators]
+    url = f"{live_server.url}/articles/{article.pk}/gold/"
+    jobs = [(i % 2, "unanimous/", {"groups": groups}) for i in range(12)]
+    for claims in single:
+        key = factories.group_key(*claims)
+        jobs += [(i % 2, "accept/", {"group": key, "claim": claims[i % 2].pk}) for i in range(4)]
+        jobs += [(i % 2, "reject/", {"group": key}) for i in range(2)]
+
+    def send(job):
+        who, path, data = job
+        return path, sessions[who].post(url + path, data=data, timeout=120).status_code
+
+    def read(_):
+        return sessions[0].get(f"{live_server.url}/articles/{article.pk}/adjudicate/", timeout=120).status_code
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        results = list(pool.map(send, jobs[::2] + jobs[1::2]))
+        pages = list(pool.map(read, range(10)))
+    statuses = Counter(status for _path, status in results)
+    assert set(statuses) <= {200, 409}, statuses
+    assert set(pages) == {200}
+    # The unanimous groups once, and each other group exactly once (accepted or rejected).
+    assert Counter(path for path, status in results if status == 200)["unanimous/"] == 1
+    assert sum(status == 200 for path, status in results if path != "unanimous/") == len(single)
+    decided = [set(gold.annotations.values_list("pk", flat=True)) for gold in GoldClaim.objects.all()]
+    decided += [set(rejection.claims.values_list("pk", flat=True)) for rejection in Rejection.objects.all()]
+    assert sorted(map(sorted, decided)) == sorted(sorted(c.pk for c in claims) for claims in agreed.values())
+
+
+def test_the_adjudication_page_renders_while_annotators_write(postgres, default_vocabularies, live_server, project):
+    annotators = [factories.make_user(f"writer{i}") for i in range(2)]
+    adjudicator = factories.make_user("reader", groups=[ADJUDICATOR_GROUP])
+    article = factories.make_article("قال مصطفى بالي إن 3000 شخص غادروا الباغوز، وقال آخرون إن 3000 استسلموا.", project=project)
+    for user in annotators:
+        factories.assign(article, user)
+    writers = {user.username: session_for(live_server, user) for user in annotators}
+    reader = session_for(live_server, adjudicator)
+    quotes = ["3000 شخص", "مصطفى بالي", "الباغوز", "3000 استسلموا"]
+    jobs = [("write", user.username, quote, i) for i in range(10) for user in annotators for quote in quotes]
+    jobs = [job for pair in zip(jobs, [("read",)] * len(jobs)) for job in pair]
+
+    def send(job):
+        if job[0] == "read":
+            response = reader.get(f"{live_server.url}/articles/{article.pk}/adjudicate/", timeout=120)
+        else:
+            _kind, username, quote, i = job
+            data = {**factories.claim_post(article, quote), "client_token": str(uuid.uuid4()), "note": str(i)}
+            response = writers[username].post(f"{live_server.url}/articles/{article.pk}/claims/", data=data, timeout=120)
+        return job[0], response.status_code
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        results = list(pool.map(send, jobs))
+    assert Counter(status for _kind, status in results) == Counter({200: len(jobs)})
+    assert Claim.objects.filter(article=article).count() == 80
