@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from . import text as textlib
@@ -31,11 +32,11 @@ _url_validator = URLValidator(schemes=["http", "https"])
 
 
 class ImportRefused(Exception):
-    """One input that cannot be imported, named by file, row and reason."""
+    """One input that cannot be imported, named by file, row and reason, with a stable code."""
 
-    def __init__(self, file: str, reason: str, row: int | None = None):
+    def __init__(self, file: str, reason: str, row: int | None = None, code: str = "invalid"):
         super().__init__(reason)
-        self.file, self.reason, self.row = file, reason, row
+        self.file, self.reason, self.row, self.code = file, reason, row, code
 
     def __str__(self) -> str:
         where = f"{self.file}, row {self.row}" if self.row is not None else self.file
@@ -89,30 +90,81 @@ class ImportOptions:
         )
 
 
+def _formats() -> str:
+    return ", ".join(FORMATS)
+
+
 def collect_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[ImportRefused]]:
-    """Expand folders (recursively, sorted) into importable files; name what cannot be read."""
+    """Expand folders (recursively, sorted) into importable files; name what cannot be read.
+
+    A folder with no importable file in it is refused: it is almost always the
+    wrong folder, and importing nothing from it should not look like success.
+    """
     files: list[Path] = []
     problems: list[ImportRefused] = []
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            files.extend(
-                child
-                for child in sorted(path.rglob("*"))
-                if child.is_file()
-                and child.suffix.lower() in FORMATS
-                and not any(part.startswith(".") for part in child.relative_to(path).parts)
-            )
-        elif path.is_file():
-            if path.suffix.lower() in FORMATS:
-                files.append(path)
-            else:
+        try:
+            if path.is_dir():
+                found = [
+                    child
+                    for child in sorted(path.rglob("*"))
+                    if child.is_file()
+                    and child.suffix.lower() in FORMATS
+                    and not any(part.startswith(".") for part in child.relative_to(path).parts)
+                ]
+                if not found:
+                    problems.append(
+                        ImportRefused(
+                            str(path),
+                            _("the folder has no %(formats)s files") % {"formats": _formats()},
+                            code="no_files",
+                        )
+                    )
+                files.extend(found)
+            elif path.is_file():
+                if path.suffix.lower() in FORMATS:
+                    files.append(path)
+                else:
+                    problems.append(_unsupported(str(path)))
+            elif path.exists():
                 problems.append(
-                    ImportRefused(str(path), f"unsupported file type (use {', '.join(FORMATS)})")
+                    ImportRefused(str(path), _("not a regular file or a folder"), code="not_a_file")
                 )
-        else:
-            problems.append(ImportRefused(str(path), "no such file or folder"))
+            else:
+                problems.append(ImportRefused(str(path), _("no such file or folder"), code="no_such_path"))
+        except OSError as exc:
+            problems.append(
+                ImportRefused(
+                    str(path),
+                    _("cannot read it: %(reason)s") % {"reason": exc.strerror or exc},
+                    code="unreadable",
+                )
+            )
     return files, problems
+
+
+def _unsupported(name: str) -> ImportRefused:
+    return ImportRefused(
+        name, _("unsupported file type (use %(formats)s)") % {"formats": _formats()}, code="unsupported_type"
+    )
+
+
+def check_project_name(name: object) -> str:
+    """The project name an import writes into, stripped; refuse what the column cannot hold."""
+    limit = Project._meta.get_field("name").max_length
+    if not isinstance(name, str) or not name.strip():
+        raise textlib.TextError(_("the project name is empty"), "bad_project")
+    name = name.strip()
+    if len(name) > limit:
+        raise textlib.TextError(
+            _("the project name has %(length)d characters; the limit is %(limit)d")
+            % {"length": len(name), "limit": limit},
+            "bad_project",
+        )
+    if any(ord(char) < 32 or ord(char) == 127 or 0xD800 <= ord(char) <= 0xDFFF for char in name):
+        raise textlib.TextError(_("the project name contains a control character"), "bad_project")
+    return name
 
 
 def parse_file(name: str, data: bytes, options: ImportOptions) -> Iterator[ArticleInput]:
@@ -140,7 +192,7 @@ def parse_file(name: str, data: bytes, options: ImportOptions) -> Iterator[Artic
     elif suffix in (".json", ".jsonl"):
         rows = _article_fields(json_objects(name, decoded.text, lines=suffix == ".jsonl"))
     else:
-        raise ImportRefused(name, f"unsupported file type (use {', '.join(FORMATS)})")
+        raise _unsupported(name)
     for row, values in rows:
         values.setdefault("external_id", f"{stem}-{row}")
         yield _article(name, row, values, options, file_info)
@@ -169,15 +221,41 @@ def _csv_rows(name: str, text: str) -> Iterator[tuple[int, dict]]:
         raise ImportRefused(name, f"broken CSV at line {reader.line_num}: {exc}") from None
 
 
+class _NumberTooLong(ValueError):
+    def __init__(self, digits: int):
+        super().__init__(digits)
+        self.digits = digits
+
+
+def _parse_int(digits: str) -> int:
+    # int() itself refuses past this limit, with a message about sys.set_int_max_str_digits.
+    limit = sys.get_int_max_str_digits()
+    if limit and len(digits.lstrip("-")) > limit:
+        raise _NumberTooLong(len(digits.lstrip("-")))
+    return int(digits)
+
+
 def _load_json(name: str, text: str, row: int | None = None) -> object:
     try:
-        return json.loads(text)
+        return json.loads(text, parse_int=_parse_int)
     except json.JSONDecodeError as exc:
         raise ImportRefused(
-            name, f"broken JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", row
+            name, f"broken JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", row, code="broken_json"
+        ) from None
+    except _NumberTooLong as exc:
+        raise ImportRefused(
+            name,
+            _("the JSON has a number with %(digits)d digits; the limit is %(limit)d")
+            % {"digits": exc.digits, "limit": sys.get_int_max_str_digits()},
+            row,
+            code="number_too_long",
         ) from None
     except RecursionError:
-        raise ImportRefused(name, "the JSON is nested too deeply", row) from None
+        raise ImportRefused(name, "the JSON is nested too deeply", row, code="too_deep") from None
+    except ValueError as exc:
+        raise ImportRefused(
+            name, _("the JSON cannot be read: %(reason)s") % {"reason": str(exc)[:200]}, row, code="broken_json"
+        ) from None
 
 
 def json_objects(name: str, text: str, *, lines: bool) -> Iterator[tuple[int, dict]]:
@@ -215,6 +293,9 @@ def _string(name: str, row: int | None, values: dict, key: str, limit: int) -> s
         raise ImportRefused(name, f"'{key}' must be text", row)
     if "\x00" in value:
         raise ImportRefused(name, f"'{key}' contains a NUL character", row)
+    if textlib.find_surrogate(value) is not None:
+        # The database cannot store one (PostgreSQL refuses it in UTF-8).
+        raise ImportRefused(name, _("'%(key)s' contains a lone surrogate") % {"key": key}, row, code="surrogate")
     if len(value) > limit:
         raise ImportRefused(name, f"'{key}' is longer than {limit} characters", row)
     return value
@@ -275,7 +356,7 @@ def _date(name: str, row: int | None, value: object) -> date | None:
     if isinstance(value, str):
         try:
             return datetime.fromisoformat(value.strip().replace("Z", "+00:00")).date()
-        except ValueError:
+        except (ValueError, OverflowError):
             pass
     raise ImportRefused(name, f"'published_at' is not an ISO date such as 2019-03-14: {value!r}", row)
 
@@ -285,21 +366,44 @@ def plan_import(
     *,
     project_name: str,
     options: ImportOptions,
-    progress: Callable[[int, str], None] | None = None,
+    progress: Callable[[int, str, int], None] | None = None,
 ) -> ImportPlan:
-    """Read and validate every file, and sort articles into new, duplicate and refused."""
+    """Read and validate every file, and sort articles into new, duplicate and refused.
+
+    `progress(files, name, articles)` is called before each file is read and
+    after every 1,000 articles checked.
+    """
     plan = ImportPlan(project_name=project_name)
     inputs: list[ArticleInput] = []
+    names: list[str] = []
     for index, (name, read) in enumerate(sources, start=1):
         plan.files += 1
         if progress:
-            progress(index, name)
+            progress(index, name, len(inputs))
         try:
-            inputs.extend(parse_file(name, read(), options))
+            for item in parse_file(name, read(), options):
+                inputs.append(item)
+                if progress and len(inputs) % 1000 == 0:
+                    progress(index, name, len(inputs))
         except ImportRefused as exc:
             plan.problems.append(exc)
         except OSError as exc:
-            plan.problems.append(ImportRefused(name, f"cannot read the file: {exc.strerror or exc}"))
+            plan.problems.append(
+                ImportRefused(name, f"cannot read the file: {exc.strerror or exc}", code="unreadable")
+            )
+        else:
+            names.append(name)
+    if not plan.files:
+        plan.problems.append(
+            ImportRefused(
+                _("(no files)"), _("nothing to import: give %(formats)s files") % {"formats": _formats()}, code="no_files"
+            )
+        )
+    elif not inputs and not plan.problems:
+        # Files that hold no article at all (an empty list, a header-only CSV):
+        # importing "nothing" would still create the project.
+        for name in names:
+            plan.problems.append(ImportRefused(name, _("the file contains no articles"), code="no_articles"))
     _sort_duplicates(plan, inputs)
     return plan
 
@@ -350,6 +454,8 @@ def apply_import(plan: ImportPlan, *, batch_size: int = 500) -> int:
     """Write the new articles of a valid plan in one transaction; return how many."""
     if plan.problems:
         raise ValueError("refusing to apply an import plan that has problems")
+    if not plan.new:
+        return 0  # and no empty project created on the way
     with transaction.atomic():
         project, _created = Project.objects.get_or_create(name=plan.project_name)
         articles = [
