@@ -39,8 +39,12 @@ class ImportRefused(Exception):
         self.file, self.reason, self.row, self.code = file, reason, row, code
 
     def __str__(self) -> str:
-        where = f"{self.file}, row {self.row}" if self.row is not None else self.file
-        return f"{where}: {self.reason}"
+        return f"{where_of(self.file, self.row)}: {self.reason}"
+
+
+def where_of(file: str, row: int | None) -> str:
+    """A file, or a file and a row, as messages name them."""
+    return _("%(file)s, row %(row)d") % {"file": file, "row": row} if row is not None else file
 
 
 @dataclass
@@ -61,7 +65,7 @@ class ArticleInput:
 
     @property
     def where(self) -> str:
-        return f"{self.file}, row {self.row}" if self.row is not None else self.file
+        return where_of(self.file, self.row)
 
 
 @dataclass
@@ -170,11 +174,15 @@ def check_project_name(name: object) -> str:
 def parse_file(name: str, data: bytes, options: ImportOptions) -> Iterator[ArticleInput]:
     """Yield the articles in one file; raise ImportRefused at the first invalid one."""
     if options.max_bytes and len(data) > options.max_bytes:
-        raise ImportRefused(name, f"the file is {len(data)} bytes; the limit is {options.max_bytes}")
+        raise ImportRefused(
+            name,
+            _("the file is %(size)d bytes; the limit is %(limit)d") % {"size": len(data), "limit": options.max_bytes},
+            code="too_big",
+        )
     try:
         decoded = textlib.decode_bytes(data, options.encoding)
     except textlib.TextError as exc:
-        raise ImportRefused(name, exc.message) from None
+        raise ImportRefused(name, exc.message, code=exc.code) from None
     file_info = {
         "file": name,
         "file_sha256": textlib.sha256_hex(data),
@@ -205,20 +213,26 @@ def _csv_rows(name: str, text: str) -> Iterator[tuple[int, dict]]:
     try:
         header = next(reader, None)
         if not header:
-            raise ImportRefused(name, "the CSV file has no header row")
+            raise ImportRefused(name, _("the CSV file has no header row"), code="no_header")
         header = [column.strip() for column in header]
         if "text" not in header:
-            raise ImportRefused(name, "the CSV header has no 'text' column", 1)
+            raise ImportRefused(name, _("the CSV header has no 'text' column"), 1, code="missing_text")
         for number, cells in enumerate(reader, start=1):
             if not cells:
                 continue
             if len(cells) != len(header):
                 raise ImportRefused(
-                    name, f"the row has {len(cells)} cells; the header has {len(header)}", number
+                    name,
+                    _("the row has %(cells)d cells; the header has %(header)d")
+                    % {"cells": len(cells), "header": len(header)},
+                    number,
+                    code="ragged_csv",
                 )
             yield number, {key: value for key, value in zip(header, cells) if key in FIELDS}
     except csv.Error as exc:
-        raise ImportRefused(name, f"broken CSV at line {reader.line_num}: {exc}") from None
+        raise ImportRefused(
+            name, _("broken CSV at line %(line)d: %(reason)s") % {"line": reader.line_num, "reason": exc}, code="broken_csv"
+        ) from None
 
 
 class _NumberTooLong(ValueError):
@@ -240,7 +254,11 @@ def _load_json(name: str, text: str, row: int | None = None) -> object:
         return json.loads(text, parse_int=_parse_int)
     except json.JSONDecodeError as exc:
         raise ImportRefused(
-            name, f"broken JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", row, code="broken_json"
+            name,
+            _("broken JSON at line %(line)d, column %(column)d: %(reason)s")
+            % {"line": exc.lineno, "column": exc.colno, "reason": exc.msg},
+            row,
+            code="broken_json",
         ) from None
     except _NumberTooLong as exc:
         raise ImportRefused(
@@ -251,7 +269,7 @@ def _load_json(name: str, text: str, row: int | None = None) -> object:
             code="number_too_long",
         ) from None
     except RecursionError:
-        raise ImportRefused(name, "the JSON is nested too deeply", row, code="too_deep") from None
+        raise ImportRefused(name, _("the JSON is nested too deeply"), row, code="too_deep") from None
     except ValueError as exc:
         raise ImportRefused(
             name, _("the JSON cannot be read: %(reason)s") % {"reason": str(exc)[:200]}, row, code="broken_json"
@@ -269,7 +287,7 @@ def json_objects(name: str, text: str, *, lines: bool) -> Iterator[tuple[int, di
     if isinstance(data, dict) and isinstance(data.get("articles"), list):
         data = data["articles"]  # the export's own shape
     if not isinstance(data, list):
-        raise ImportRefused(name, 'expected a list of articles or {"articles": [...]}')
+        raise ImportRefused(name, _('expected a list of articles or {"articles": [...]}'), code="not_a_list")
     for number, item in enumerate(data, start=1):
         yield number, _object(name, item, number)
 
@@ -281,7 +299,7 @@ def _article_fields(rows: Iterator[tuple[int, dict]]) -> Iterator[tuple[int, dic
 
 def _object(name: str, item: object, row: int) -> dict:
     if not isinstance(item, dict):
-        raise ImportRefused(name, "expected an object", row)
+        raise ImportRefused(name, _("expected an object"), row, code="not_an_object")
     return item
 
 
@@ -290,44 +308,48 @@ def _string(name: str, row: int | None, values: dict, key: str, limit: int) -> s
     if isinstance(value, int) and not isinstance(value, bool) and key == "external_id":
         value = str(value)
     if not isinstance(value, str):
-        raise ImportRefused(name, f"'{key}' must be text", row)
+        raise ImportRefused(name, _("'%(key)s' must be text") % {"key": key}, row, code="not_text")
     if "\x00" in value:
-        raise ImportRefused(name, f"'{key}' contains a NUL character", row)
+        raise ImportRefused(name, _("'%(key)s' contains a NUL character") % {"key": key}, row, code="nul")
     if textlib.find_surrogate(value) is not None:
         # The database cannot store one (PostgreSQL refuses it in UTF-8).
         raise ImportRefused(name, _("'%(key)s' contains a lone surrogate") % {"key": key}, row, code="surrogate")
     if len(value) > limit:
-        raise ImportRefused(name, f"'{key}' is longer than {limit} characters", row)
+        raise ImportRefused(
+            name, _("'%(key)s' is longer than %(limit)d characters") % {"key": key, "limit": limit}, row, code="too_long"
+        )
     return value
 
 
 def _article(name: str, row: int | None, values: dict, options: ImportOptions, file_info: dict) -> ArticleInput:
     if "text" not in values:
-        raise ImportRefused(name, "missing 'text'", row)
+        raise ImportRefused(name, _("missing 'text'"), row, code="missing_text")
     text = values["text"]
     if not isinstance(text, str):
-        raise ImportRefused(name, "'text' must be text", row)
+        raise ImportRefused(name, _("'%(key)s' must be text") % {"key": "text"}, row, code="not_text")
     text, _endings = textlib.normalise_newlines(text)
     try:
         textlib.check_article_text(text, max_chars=options.max_chars or len(text) + 1)
     except textlib.TextError as exc:
-        raise ImportRefused(name, exc.message, row) from None
+        raise ImportRefused(name, exc.message, row, code=exc.code) from None
     external_id = _string(name, row, values, "external_id", 200).strip()
     if not external_id:
-        raise ImportRefused(name, "'external_id' is empty", row)
+        raise ImportRefused(name, _("'external_id' is empty"), row, code="empty_id")
     # An explicit (even empty) title is kept, so a restored export matches its source.
     title = _string(name, row, values, "title", 500).strip() if "title" in values else derive_title(text)
     language = options.language or _string(name, row, values, "language", 20).strip()
     try:
         language = textlib.check_language_code(language) if language else textlib.detect_language(text)
     except textlib.TextError as exc:
-        raise ImportRefused(name, exc.message, row) from None
+        raise ImportRefused(name, exc.message, row, code=exc.code) from None
     url = _string(name, row, values, "url", 2000).strip()
     if url:
         try:
             _url_validator(url)
         except ValidationError:
-            raise ImportRefused(name, f"'url' is not an http(s) URL: {url[:100]!r}", row) from None
+            raise ImportRefused(
+                name, _("'url' is not an http(s) URL: %(url)s") % {"url": _shown(url)}, row, code="bad_url"
+            ) from None
     return ArticleInput(
         external_id=external_id,
         text=text,
@@ -358,7 +380,18 @@ def _date(name: str, row: int | None, value: object) -> date | None:
             return datetime.fromisoformat(value.strip().replace("Z", "+00:00")).date()
         except (ValueError, OverflowError):
             pass
-    raise ImportRefused(name, f"'published_at' is not an ISO date such as 2019-03-14: {value!r}", row)
+    raise ImportRefused(
+        name,
+        _("'published_at' is not an ISO date such as 2019-03-14: %(value)s") % {"value": _shown(value)},
+        row,
+        code="bad_date",
+    )
+
+
+def _shown(value: object, limit: int = 100) -> str:
+    """A value quoted for a message, cut so a huge one does not fill the report."""
+    shown = repr(value)
+    return shown if len(shown) <= limit else shown[:limit] + "…"
 
 
 def plan_import(
@@ -389,7 +422,9 @@ def plan_import(
             plan.problems.append(exc)
         except OSError as exc:
             plan.problems.append(
-                ImportRefused(name, f"cannot read the file: {exc.strerror or exc}", code="unreadable")
+                ImportRefused(
+                    name, _("cannot read the file: %(reason)s") % {"reason": exc.strerror or exc}, code="unreadable"
+                )
             )
         else:
             names.append(name)
@@ -431,13 +466,14 @@ def _sort_duplicates(plan: ImportPlan, inputs: list[ArticleInput]) -> None:
             plan.problems.append(
                 ImportRefused(
                     item.file,
-                    f"external_id {item.external_id!r} already exists with a different text",
+                    _("external_id %(id)s already exists with a different text") % {"id": _shown(item.external_id)},
                     item.row,
+                    code="changed_text",
                 )
             )
         elif known_sha == sha or sha in by_sha:
             plan.duplicates.append(
-                (item, f"same text as {by_sha.get(sha, item.external_id)!r}, already imported")
+                (item, _("same text as %(id)s, already imported") % {"id": _shown(by_sha.get(sha, item.external_id))})
             )
         else:
             plan.new.append(item)
