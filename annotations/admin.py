@@ -15,16 +15,17 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export import resources
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import exporting, importing, workflow
+from . import exporting, import_jobs, importing, workflow
 from .views import export_response
 from . import text as textlib
 from .admin_forms import AtomicHistoryMixin, ClaimAdminForm, GoldClaimAdminForm, RejectionAdminForm
@@ -37,6 +38,7 @@ from .models import (
     Claim,
     ClaimType,
     GoldClaim,
+    ImportJob,
     Project,
     Rejection,
     Source,
@@ -195,6 +197,9 @@ class MultipleFileField(forms.FileField):
 
     def clean(self, data, initial=None):
         if isinstance(data, (list, tuple)):
+            if not data and self.required:
+                # The widget gives an empty list, not None, when no file was sent.
+                raise forms.ValidationError(self.error_messages["required"], code="required")
             return [super(MultipleFileField, self).clean(item, initial) for item in data]
         return [super().clean(data, initial)]
 
@@ -208,6 +213,9 @@ class ImportFilesForm(forms.Form):
     language = forms.CharField(label=_("Language"), required=False, max_length=20, help_text=_("Leave empty to detect."))
     encoding = forms.CharField(label=_("Encoding"), required=False, max_length=40, help_text=_("Default UTF-8."))
     dry_run = forms.BooleanField(label=_("Dry run: check only, write nothing"), required=False, initial=True)
+
+    def clean_project(self) -> str:
+        return _checked(importing.check_project_name, self.cleaned_data["project"])
 
     def clean_language(self) -> str:
         return _checked(textlib.check_language_code, self.cleaned_data["language"])
@@ -252,46 +260,58 @@ class ArticleAdmin(SimpleHistoryAdmin):
     def get_urls(self):
         return [
             path("import-files/", self.admin_site.admin_view(self.import_files), name="annotations_article_import_files"),
+            path(
+                "import-files/<int:job_id>/",
+                self.admin_site.admin_view(self.import_job),
+                name="annotations_article_import_job",
+            ),
             *super().get_urls(),
         ]
 
     def import_files(self, request: HttpRequest) -> TemplateResponse:
-        """Upload article files; validated by the import_articles code, all or nothing."""
+        """Upload article files; a background job checks them as import_articles does, all or nothing."""
         if not self.has_add_permission(request):
             raise PermissionDenied
         form = ImportFilesForm(request.POST or None, request.FILES or None)
-        plan = None
         if request.method == "POST" and form.is_valid():
             uploads = form.cleaned_data["files"]
             too_big = [f.name for f in uploads if f.size > settings.ANNOTATIONS_MAX_IMPORT_BYTES]
             if too_big:
                 form.add_error("files", _("Too large: %(names)s") % {"names": ", ".join(too_big)})
             else:
-                plan = importing.plan_import(
-                    [(upload.name, upload.read) for upload in uploads],
+                job = import_jobs.start_import_job(
+                    uploads,
                     project_name=form.cleaned_data["project"],
-                    options=importing.ImportOptions.from_settings(
-                        encoding=form.cleaned_data["encoding"] or None,
-                        language=form.cleaned_data["language"] or None,
-                    ),
+                    language=form.cleaned_data["language"],
+                    encoding=form.cleaned_data["encoding"],
+                    dry_run=form.cleaned_data["dry_run"],
+                    user=request.user,
                 )
-                if not plan.problems and not form.cleaned_data["dry_run"]:
-                    created = importing.apply_import(plan)
-                    self.message_user(
-                        request,
-                        _("Imported %(new)d article(s); %(dupes)d already imported.")
-                        % {"new": created, "dupes": len(plan.duplicates)},
-                        messages.SUCCESS,
-                    )
-                    return redirect(reverse("admin:annotations_article_changelist"))
+                return redirect(reverse("admin:annotations_article_import_job", args=[job.pk]))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": _("Import articles"),
             "form": form,
-            "plan": plan,
+            "recent_jobs": ImportJob.objects.only("pk", "project_name", "state", "dry_run", "created_at")[:10],
         }
         return TemplateResponse(request, "admin/annotations/article/import_files.html", context)
+
+    def import_job(self, request: HttpRequest, job_id: int) -> TemplateResponse:
+        """An upload's progress: state, counts, and on failure every refusal. Refreshes until finished."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        job = import_jobs.notice_lost_task(get_object_or_404(ImportJob, pk=job_id))
+        waiting = job.state == ImportJob.State.QUEUED and (timezone.now() - job.created_at).total_seconds() > 10
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Import of %(files)d file(s) into %(project)s")
+            % {"files": job.files_total, "project": job.project_name},
+            "job": job,
+            "no_worker": waiting,
+        }
+        return TemplateResponse(request, "admin/annotations/article/import_job.html", context)
 
 
 @admin.register(Assignment)

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from . import text as textlib
@@ -31,15 +32,19 @@ _url_validator = URLValidator(schemes=["http", "https"])
 
 
 class ImportRefused(Exception):
-    """One input that cannot be imported, named by file, row and reason."""
+    """One input that cannot be imported, named by file, row and reason, with a stable code."""
 
-    def __init__(self, file: str, reason: str, row: int | None = None):
+    def __init__(self, file: str, reason: str, row: int | None = None, code: str = "invalid"):
         super().__init__(reason)
-        self.file, self.reason, self.row = file, reason, row
+        self.file, self.reason, self.row, self.code = file, reason, row, code
 
     def __str__(self) -> str:
-        where = f"{self.file}, row {self.row}" if self.row is not None else self.file
-        return f"{where}: {self.reason}"
+        return f"{where_of(self.file, self.row)}: {self.reason}"
+
+
+def where_of(file: str, row: int | None) -> str:
+    """A file, or a file and a row, as messages name them."""
+    return _("%(file)s, row %(row)d") % {"file": file, "row": row} if row is not None else file
 
 
 @dataclass
@@ -60,7 +65,7 @@ class ArticleInput:
 
     @property
     def where(self) -> str:
-        return f"{self.file}, row {self.row}" if self.row is not None else self.file
+        return where_of(self.file, self.row)
 
 
 @dataclass
@@ -89,40 +94,95 @@ class ImportOptions:
         )
 
 
+def _formats() -> str:
+    return ", ".join(FORMATS)
+
+
 def collect_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[ImportRefused]]:
-    """Expand folders (recursively, sorted) into importable files; name what cannot be read."""
+    """Expand folders (recursively, sorted) into importable files; name what cannot be read.
+
+    A folder with no importable file in it is refused: it is almost always the
+    wrong folder, and importing nothing from it should not look like success.
+    """
     files: list[Path] = []
     problems: list[ImportRefused] = []
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            files.extend(
-                child
-                for child in sorted(path.rglob("*"))
-                if child.is_file()
-                and child.suffix.lower() in FORMATS
-                and not any(part.startswith(".") for part in child.relative_to(path).parts)
-            )
-        elif path.is_file():
-            if path.suffix.lower() in FORMATS:
-                files.append(path)
-            else:
+        try:
+            if path.is_dir():
+                found = [
+                    child
+                    for child in sorted(path.rglob("*"))
+                    if child.is_file()
+                    and child.suffix.lower() in FORMATS
+                    and not any(part.startswith(".") for part in child.relative_to(path).parts)
+                ]
+                if not found:
+                    problems.append(
+                        ImportRefused(
+                            str(path),
+                            _("the folder has no %(formats)s files") % {"formats": _formats()},
+                            code="no_files",
+                        )
+                    )
+                files.extend(found)
+            elif path.is_file():
+                if path.suffix.lower() in FORMATS:
+                    files.append(path)
+                else:
+                    problems.append(_unsupported(str(path)))
+            elif path.exists():
                 problems.append(
-                    ImportRefused(str(path), f"unsupported file type (use {', '.join(FORMATS)})")
+                    ImportRefused(str(path), _("not a regular file or a folder"), code="not_a_file")
                 )
-        else:
-            problems.append(ImportRefused(str(path), "no such file or folder"))
+            else:
+                problems.append(ImportRefused(str(path), _("no such file or folder"), code="no_such_path"))
+        except OSError as exc:
+            problems.append(
+                ImportRefused(
+                    str(path),
+                    _("cannot read it: %(reason)s") % {"reason": exc.strerror or exc},
+                    code="unreadable",
+                )
+            )
     return files, problems
+
+
+def _unsupported(name: str) -> ImportRefused:
+    return ImportRefused(
+        name, _("unsupported file type (use %(formats)s)") % {"formats": _formats()}, code="unsupported_type"
+    )
+
+
+def check_project_name(name: object) -> str:
+    """The project name an import writes into, stripped; refuse what the column cannot hold."""
+    limit = Project._meta.get_field("name").max_length
+    if not isinstance(name, str) or not name.strip():
+        raise textlib.TextError(_("the project name is empty"), "bad_project")
+    name = name.strip()
+    if len(name) > limit:
+        raise textlib.TextError(
+            _("the project name has %(length)d characters; the limit is %(limit)d")
+            % {"length": len(name), "limit": limit},
+            "bad_project",
+        )
+    if any(ord(char) < 32 or ord(char) == 127 or 0xD800 <= ord(char) <= 0xDFFF for char in name):
+        raise textlib.TextError(_("the project name contains a control character"), "bad_project")
+    return name
 
 
 def parse_file(name: str, data: bytes, options: ImportOptions) -> Iterator[ArticleInput]:
     """Yield the articles in one file; raise ImportRefused at the first invalid one."""
     if options.max_bytes and len(data) > options.max_bytes:
-        raise ImportRefused(name, f"the file is {len(data)} bytes; the limit is {options.max_bytes}")
+        raise ImportRefused(
+            name,
+            _("the file is %(size)d bytes; the limit is %(limit)d") % {"size": len(data), "limit": options.max_bytes},
+            code="too_big",
+        )
     try:
         decoded = textlib.decode_bytes(data, options.encoding)
     except textlib.TextError as exc:
-        raise ImportRefused(name, exc.message) from None
+        raise ImportRefused(name, exc.message, code=exc.code) from None
     file_info = {
         "file": name,
         "file_sha256": textlib.sha256_hex(data),
@@ -140,7 +200,7 @@ def parse_file(name: str, data: bytes, options: ImportOptions) -> Iterator[Artic
     elif suffix in (".json", ".jsonl"):
         rows = _article_fields(json_objects(name, decoded.text, lines=suffix == ".jsonl"))
     else:
-        raise ImportRefused(name, f"unsupported file type (use {', '.join(FORMATS)})")
+        raise _unsupported(name)
     for row, values in rows:
         values.setdefault("external_id", f"{stem}-{row}")
         yield _article(name, row, values, options, file_info)
@@ -153,31 +213,67 @@ def _csv_rows(name: str, text: str) -> Iterator[tuple[int, dict]]:
     try:
         header = next(reader, None)
         if not header:
-            raise ImportRefused(name, "the CSV file has no header row")
+            raise ImportRefused(name, _("the CSV file has no header row"), code="no_header")
         header = [column.strip() for column in header]
         if "text" not in header:
-            raise ImportRefused(name, "the CSV header has no 'text' column", 1)
+            raise ImportRefused(name, _("the CSV header has no 'text' column"), 1, code="missing_text")
         for number, cells in enumerate(reader, start=1):
             if not cells:
                 continue
             if len(cells) != len(header):
                 raise ImportRefused(
-                    name, f"the row has {len(cells)} cells; the header has {len(header)}", number
+                    name,
+                    _("the row has %(cells)d cells; the header has %(header)d")
+                    % {"cells": len(cells), "header": len(header)},
+                    number,
+                    code="ragged_csv",
                 )
             yield number, {key: value for key, value in zip(header, cells) if key in FIELDS}
     except csv.Error as exc:
-        raise ImportRefused(name, f"broken CSV at line {reader.line_num}: {exc}") from None
+        raise ImportRefused(
+            name, _("broken CSV at line %(line)d: %(reason)s") % {"line": reader.line_num, "reason": exc}, code="broken_csv"
+        ) from None
+
+
+class _NumberTooLong(ValueError):
+    def __init__(self, digits: int):
+        super().__init__(digits)
+        self.digits = digits
+
+
+def _parse_int(digits: str) -> int:
+    # int() itself refuses past this limit, with a message about sys.set_int_max_str_digits.
+    limit = sys.get_int_max_str_digits()
+    if limit and len(digits.lstrip("-")) > limit:
+        raise _NumberTooLong(len(digits.lstrip("-")))
+    return int(digits)
 
 
 def _load_json(name: str, text: str, row: int | None = None) -> object:
     try:
-        return json.loads(text)
+        return json.loads(text, parse_int=_parse_int)
     except json.JSONDecodeError as exc:
         raise ImportRefused(
-            name, f"broken JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", row
+            name,
+            _("broken JSON at line %(line)d, column %(column)d: %(reason)s")
+            % {"line": exc.lineno, "column": exc.colno, "reason": exc.msg},
+            row,
+            code="broken_json",
+        ) from None
+    except _NumberTooLong as exc:
+        raise ImportRefused(
+            name,
+            _("the JSON has a number with %(digits)d digits; the limit is %(limit)d")
+            % {"digits": exc.digits, "limit": sys.get_int_max_str_digits()},
+            row,
+            code="number_too_long",
         ) from None
     except RecursionError:
-        raise ImportRefused(name, "the JSON is nested too deeply", row) from None
+        raise ImportRefused(name, _("the JSON is nested too deeply"), row, code="too_deep") from None
+    except ValueError as exc:
+        raise ImportRefused(
+            name, _("the JSON cannot be read: %(reason)s") % {"reason": str(exc)[:200]}, row, code="broken_json"
+        ) from None
 
 
 def json_objects(name: str, text: str, *, lines: bool) -> Iterator[tuple[int, dict]]:
@@ -191,7 +287,7 @@ def json_objects(name: str, text: str, *, lines: bool) -> Iterator[tuple[int, di
     if isinstance(data, dict) and isinstance(data.get("articles"), list):
         data = data["articles"]  # the export's own shape
     if not isinstance(data, list):
-        raise ImportRefused(name, 'expected a list of articles or {"articles": [...]}')
+        raise ImportRefused(name, _('expected a list of articles or {"articles": [...]}'), code="not_a_list")
     for number, item in enumerate(data, start=1):
         yield number, _object(name, item, number)
 
@@ -203,7 +299,7 @@ def _article_fields(rows: Iterator[tuple[int, dict]]) -> Iterator[tuple[int, dic
 
 def _object(name: str, item: object, row: int) -> dict:
     if not isinstance(item, dict):
-        raise ImportRefused(name, "expected an object", row)
+        raise ImportRefused(name, _("expected an object"), row, code="not_an_object")
     return item
 
 
@@ -212,41 +308,48 @@ def _string(name: str, row: int | None, values: dict, key: str, limit: int) -> s
     if isinstance(value, int) and not isinstance(value, bool) and key == "external_id":
         value = str(value)
     if not isinstance(value, str):
-        raise ImportRefused(name, f"'{key}' must be text", row)
+        raise ImportRefused(name, _("'%(key)s' must be text") % {"key": key}, row, code="not_text")
     if "\x00" in value:
-        raise ImportRefused(name, f"'{key}' contains a NUL character", row)
+        raise ImportRefused(name, _("'%(key)s' contains a NUL character") % {"key": key}, row, code="nul")
+    if textlib.find_surrogate(value) is not None:
+        # The database cannot store one (PostgreSQL refuses it in UTF-8).
+        raise ImportRefused(name, _("'%(key)s' contains a lone surrogate") % {"key": key}, row, code="surrogate")
     if len(value) > limit:
-        raise ImportRefused(name, f"'{key}' is longer than {limit} characters", row)
+        raise ImportRefused(
+            name, _("'%(key)s' is longer than %(limit)d characters") % {"key": key, "limit": limit}, row, code="too_long"
+        )
     return value
 
 
 def _article(name: str, row: int | None, values: dict, options: ImportOptions, file_info: dict) -> ArticleInput:
     if "text" not in values:
-        raise ImportRefused(name, "missing 'text'", row)
+        raise ImportRefused(name, _("missing 'text'"), row, code="missing_text")
     text = values["text"]
     if not isinstance(text, str):
-        raise ImportRefused(name, "'text' must be text", row)
+        raise ImportRefused(name, _("'%(key)s' must be text") % {"key": "text"}, row, code="not_text")
     text, _endings = textlib.normalise_newlines(text)
     try:
         textlib.check_article_text(text, max_chars=options.max_chars or len(text) + 1)
     except textlib.TextError as exc:
-        raise ImportRefused(name, exc.message, row) from None
+        raise ImportRefused(name, exc.message, row, code=exc.code) from None
     external_id = _string(name, row, values, "external_id", 200).strip()
     if not external_id:
-        raise ImportRefused(name, "'external_id' is empty", row)
+        raise ImportRefused(name, _("'external_id' is empty"), row, code="empty_id")
     # An explicit (even empty) title is kept, so a restored export matches its source.
     title = _string(name, row, values, "title", 500).strip() if "title" in values else derive_title(text)
     language = options.language or _string(name, row, values, "language", 20).strip()
     try:
         language = textlib.check_language_code(language) if language else textlib.detect_language(text)
     except textlib.TextError as exc:
-        raise ImportRefused(name, exc.message, row) from None
+        raise ImportRefused(name, exc.message, row, code=exc.code) from None
     url = _string(name, row, values, "url", 2000).strip()
     if url:
         try:
             _url_validator(url)
         except ValidationError:
-            raise ImportRefused(name, f"'url' is not an http(s) URL: {url[:100]!r}", row) from None
+            raise ImportRefused(
+                name, _("'url' is not an http(s) URL: %(url)s") % {"url": _shown(url)}, row, code="bad_url"
+            ) from None
     return ArticleInput(
         external_id=external_id,
         text=text,
@@ -275,9 +378,20 @@ def _date(name: str, row: int | None, value: object) -> date | None:
     if isinstance(value, str):
         try:
             return datetime.fromisoformat(value.strip().replace("Z", "+00:00")).date()
-        except ValueError:
+        except (ValueError, OverflowError):
             pass
-    raise ImportRefused(name, f"'published_at' is not an ISO date such as 2019-03-14: {value!r}", row)
+    raise ImportRefused(
+        name,
+        _("'published_at' is not an ISO date such as 2019-03-14: %(value)s") % {"value": _shown(value)},
+        row,
+        code="bad_date",
+    )
+
+
+def _shown(value: object, limit: int = 100) -> str:
+    """A value quoted for a message, cut so a huge one does not fill the report."""
+    shown = repr(value)
+    return shown if len(shown) <= limit else shown[:limit] + "…"
 
 
 def plan_import(
@@ -285,21 +399,46 @@ def plan_import(
     *,
     project_name: str,
     options: ImportOptions,
-    progress: Callable[[int, str], None] | None = None,
+    progress: Callable[[int, str, int], None] | None = None,
 ) -> ImportPlan:
-    """Read and validate every file, and sort articles into new, duplicate and refused."""
+    """Read and validate every file, and sort articles into new, duplicate and refused.
+
+    `progress(files, name, articles)` is called before each file is read and
+    after every 1,000 articles checked.
+    """
     plan = ImportPlan(project_name=project_name)
     inputs: list[ArticleInput] = []
+    names: list[str] = []
     for index, (name, read) in enumerate(sources, start=1):
         plan.files += 1
         if progress:
-            progress(index, name)
+            progress(index, name, len(inputs))
         try:
-            inputs.extend(parse_file(name, read(), options))
+            for item in parse_file(name, read(), options):
+                inputs.append(item)
+                if progress and len(inputs) % 1000 == 0:
+                    progress(index, name, len(inputs))
         except ImportRefused as exc:
             plan.problems.append(exc)
         except OSError as exc:
-            plan.problems.append(ImportRefused(name, f"cannot read the file: {exc.strerror or exc}"))
+            plan.problems.append(
+                ImportRefused(
+                    name, _("cannot read the file: %(reason)s") % {"reason": exc.strerror or exc}, code="unreadable"
+                )
+            )
+        else:
+            names.append(name)
+    if not plan.files:
+        plan.problems.append(
+            ImportRefused(
+                _("(no files)"), _("nothing to import: give %(formats)s files") % {"formats": _formats()}, code="no_files"
+            )
+        )
+    elif not inputs and not plan.problems:
+        # Files that hold no article at all (an empty list, a header-only CSV):
+        # importing "nothing" would still create the project.
+        for name in names:
+            plan.problems.append(ImportRefused(name, _("the file contains no articles"), code="no_articles"))
     _sort_duplicates(plan, inputs)
     return plan
 
@@ -327,13 +466,14 @@ def _sort_duplicates(plan: ImportPlan, inputs: list[ArticleInput]) -> None:
             plan.problems.append(
                 ImportRefused(
                     item.file,
-                    f"external_id {item.external_id!r} already exists with a different text",
+                    _("external_id %(id)s already exists with a different text") % {"id": _shown(item.external_id)},
                     item.row,
+                    code="changed_text",
                 )
             )
         elif known_sha == sha or sha in by_sha:
             plan.duplicates.append(
-                (item, f"same text as {by_sha.get(sha, item.external_id)!r}, already imported")
+                (item, _("same text as %(id)s, already imported") % {"id": _shown(by_sha.get(sha, item.external_id))})
             )
         else:
             plan.new.append(item)
@@ -350,6 +490,8 @@ def apply_import(plan: ImportPlan, *, batch_size: int = 500) -> int:
     """Write the new articles of a valid plan in one transaction; return how many."""
     if plan.problems:
         raise ValueError("refusing to apply an import plan that has problems")
+    if not plan.new:
+        return 0  # and no empty project created on the way
     with transaction.atomic():
         project, _created = Project.objects.get_or_create(name=plan.project_name)
         articles = [

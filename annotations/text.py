@@ -65,12 +65,35 @@ def sha256_hex(data: bytes | str) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+# Codecs that turn bytes into a str without being a character set: they
+# escape, transform or refuse rather than map bytes to characters, so an
+# "article" decoded with them is not the text the file holds. (Binary
+# transforms such as base64 or zlib say so themselves: `_is_text_encoding`.)
+NOT_CHARACTER_SETS = frozenset(
+    [
+        "unicode-escape",  # reads backslash escapes: the six bytes \u0041 become "A"
+        "raw-unicode-escape",  # the same for \u and \U escapes
+        "punycode",  # the ASCII form of one IDN label, not running text
+        "idna",  # host names: splits at dots and decodes labels
+        "undefined",  # refuses everything
+        "charmap",  # a building block; with no table it is Latin-1 under another name
+    ]
+)
+
+
 def check_encoding(name: str) -> str:
-    """Return the codec's canonical name, or refuse an unknown encoding."""
+    """Return the codec's canonical name, or refuse an unknown or non-text encoding."""
     try:
-        return codecs.lookup(name).name
+        codec = codecs.lookup(name)
     except (LookupError, TypeError, ValueError):
-        raise TextError(f"unknown encoding {name!r}", "unknown_encoding") from None
+        raise TextError(f"unknown encoding {str(name)[:100]!r}", "unknown_encoding") from None
+    if not getattr(codec, "_is_text_encoding", True) or codec.name in NOT_CHARACTER_SETS:
+        raise TextError(
+            f"{str(name)[:100]!r} is not a character encoding; "
+            "name one such as utf-8, windows-1256 or utf-16",
+            "not_text_encoding",
+        )
+    return codec.name
 
 
 def decode_bytes(data: bytes, encoding: str | None = None) -> DecodedText:
@@ -127,6 +150,12 @@ def is_invisible(char: str) -> bool:
 _SURROGATE = regex.compile("[\ud800-\udfff]")
 
 
+def find_surrogate(text: str) -> int | None:
+    """The index of the first lone surrogate (which no database can store), or None."""
+    match = _SURROGATE.search(text)
+    return match.start() if match else None
+
+
 def check_article_text(text: str, *, max_chars: int) -> None:
     """Refuse text that cannot be an article: empty, blank, invisible, NUL, surrogates, too long."""
     if not text:
@@ -137,9 +166,9 @@ def check_article_text(text: str, *, max_chars: int) -> None:
         )
     if "\x00" in text:
         raise TextError(f"the text contains a NUL character at {text.index(chr(0))}", "nul")
-    surrogate = _SURROGATE.search(text)
-    if surrogate:
-        raise TextError(f"the text contains a lone surrogate at {surrogate.start()}", "surrogate")
+    surrogate = find_surrogate(text)
+    if surrogate is not None:
+        raise TextError(f"the text contains a lone surrogate at {surrogate}", "surrogate")
     if all(char.isspace() for char in text):
         raise TextError("the text contains only whitespace", "whitespace_only")
     if all(is_invisible(char) for char in text):
@@ -257,8 +286,12 @@ def language_direction(language: str) -> str:
 LANGUAGE_CODE = regex.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 
 
+LANGUAGE_CODE_MAX = 20  # the length of Article.language
+
+
 def check_language_code(code: str) -> str:
     """Return a BCP 47-style language code in lower case, or refuse it."""
-    if not isinstance(code, str) or not LANGUAGE_CODE.match(code):
-        raise TextError(f"{code!r} is not a language code such as ar or fa", "bad_language")
+    if not isinstance(code, str) or len(code) > LANGUAGE_CODE_MAX or not LANGUAGE_CODE.match(code):
+        shown = code[:40] + "…" if isinstance(code, str) and len(code) > 40 else code
+        raise TextError(f"{shown!r} is not a language code such as ar or fa", "bad_language")
     return code.lower()

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "annotations",
 ]
 
@@ -201,6 +203,15 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 ANNOTATIONS_MAX_IMPORT_BYTES = int(os.environ.get("ANNOTATIONS_MAX_IMPORT_BYTES", str(50 * 1024 * 1024)))
 ANNOTATIONS_MAX_ARTICLE_CHARS = int(os.environ.get("ANNOTATIONS_MAX_ARTICLE_CHARS", "2000000"))
 ANNOTATIONS_DEFAULT_PROJECT = os.environ.get("ANNOTATIONS_DEFAULT_PROJECT", "Default")
+
+# Background jobs (admin uploads): queued in the database, so the embedded
+# SQLite setup needs no other server; `manage.py db_worker` runs them.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
 
 # Production hardening, active whenever DEBUG is off.
 if not DEBUG:

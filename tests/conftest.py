@@ -1,9 +1,12 @@
 import importlib
 import os
+import signal
+from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.apps import apps as django_apps
+from django.core.management import call_command
 from hypothesis import HealthCheck, settings
 
 from annotations.models import ADJUDICATOR_GROUP
@@ -67,6 +70,31 @@ def article(project, annotator):
     )
     factories.assign(article, annotator)
     return article
+
+
+@pytest.fixture
+def worker(monkeypatch):
+    """Run the background jobs waiting in the database with the real worker (`db_worker --batch`).
+
+    Inside a test's transaction the worker must not drop the connection
+    between tasks (as it does between polls in production), or the test's
+    transaction would go with it. Its signal handlers are put back after.
+    """
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+    def run() -> None:
+        saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+        try:
+            call_command(
+                "db_worker", batch=True, reload=False, startup_delay=False, interval=0, verbosity=0, stdout=StringIO()
+            )
+        finally:
+            for sig, handler in saved.items():
+                signal.signal(sig, handler)
+
+    return run
 
 
 @pytest.fixture

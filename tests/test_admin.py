@@ -25,23 +25,30 @@ def upload(name: str, content: bytes) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content)
 
 
-def test_upload_dry_run_then_import(admin_client):
+def test_upload_dry_run_then_import(admin_client, worker):
     files = [upload("a.txt", "قال المتحدث\r\nإن".encode()), upload("b.jsonl", b'{"external_id": "b1", "text": "\\u06af\\u0641\\u062a"}\n')]
     response = admin_client.post(URL, {"files": files, "project": "Uploads", "dry_run": "on"})
-    assert response.status_code == 200 and b"would be imported" in response.content
+    assert response.status_code == 302  # to the job's progress page
+    worker()
+    page = admin_client.get(response["Location"])
+    assert page.status_code == 200 and b"would be imported" in page.content
     assert not Article.objects.exists()
     files = [upload("a.txt", "قال المتحدث\r\nإن".encode()), upload("b.jsonl", b'{"external_id": "b1", "text": "\\u06af\\u0641\\u062a"}\n')]
     response = admin_client.post(URL, {"files": files, "project": "Uploads"})
     assert response.status_code == 302
+    assert not Article.objects.exists()  # written by the job, not the request
+    worker()
+    assert b"Imported 2 article(s)" in admin_client.get(response["Location"]).content
     assert Article.objects.get(external_id="a").text == "قال المتحدث\nإن"
     assert Article.objects.get(external_id="b1").language == "fa"
 
 
-def test_upload_with_one_bad_file_imports_nothing(admin_client):
+def test_upload_with_one_bad_file_imports_nothing(admin_client, worker):
     files = [upload("good.txt", "خبر".encode()), upload("bad.txt", b"\xff\xfe")]
     response = admin_client.post(URL, {"files": files, "project": "Uploads"})
-    assert response.status_code == 200
-    assert b"bad.txt: invalid utf-8 at byte 0" in response.content
+    worker()
+    page = admin_client.get(response["Location"])
+    assert b"bad.txt: invalid utf-8 at byte 0" in page.content
     assert not Article.objects.exists()
 
 

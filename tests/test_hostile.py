@@ -197,12 +197,15 @@ def test_import_commands_survive_pathological_files(tmp_path, scene, content):
 
 @HYPOTHESIS
 @given(content=st.binary(max_size=500), name=st.sampled_from(["a.txt", "a.csv", "a.json", "a.jsonl", "a.exe", "../../etc/passwd.txt"]))
-def test_admin_upload(client, staff, scene, content, name):
+def test_admin_upload(client, staff, scene, worker, content, name):
     client.force_login(staff)
     before = snapshot()
     upload = SimpleUploadedFile(name, b"\xff" + content)  # a leading 0xFF is never valid UTF-8
     response = client.post("/admin/annotations/article/import-files/", {"files": [upload], "project": "P"})
-    assert response.status_code == 200
+    assert response.status_code == 302  # stored and queued; the job refuses it
+    worker()
+    page = client.get(response["Location"])
+    assert page.status_code == 200 and b'data-state="failed"' in page.content
     assert snapshot() == before
 
 

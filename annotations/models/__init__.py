@@ -17,6 +17,7 @@ from .claims import (  # noqa: F401
     decided_claim_ids,
     decided_condition,
 )
+from .imports import ImportJob, ImportJobFile  # noqa: F401
 from .roles import ADJUDICATOR_GROUP, ANNOTATOR_GROUP, is_adjudicator  # noqa: F401
 from .vocabulary import Attribution, CheckWorthiness, ClaimType, Term, Verdict  # noqa: F401
 from .work import Article, ArticleQuerySet, Assignment, Project  # noqa: F401

@@ -23,25 +23,28 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            if options["encoding"]:
+            # Given but empty is refused too: detection is what leaving it out asks for.
+            if options["encoding"] is not None:
                 textlib.check_encoding(options["encoding"])
-            if options["language"]:
+            if options["language"] is not None:
                 options["language"] = textlib.check_language_code(options["language"])
+            project_name = importing.check_project_name(options["project"])
         except textlib.TextError as exc:
             raise CommandError(exc.message) from None
         paths, problems = importing.collect_paths(options["paths"])
-        if not paths and not problems:
-            raise CommandError("no .txt, .csv, .json or .jsonl files found")
-        plan = importing.plan_import(
-            importing.file_sources(paths),
-            project_name=options["project"],
-            options=importing.ImportOptions.from_settings(
-                encoding=options["encoding"], language=options["language"]
-            ),
-            progress=self._progress(len(paths)),
-        )
+        if paths or not problems:
+            plan = importing.plan_import(
+                importing.file_sources(paths),
+                project_name=project_name,
+                options=importing.ImportOptions.from_settings(
+                    encoding=options["encoding"], language=options["language"]
+                ),
+                progress=self._progress(len(paths)),
+            )
+            self._end_progress(len(paths))
+        else:
+            plan = importing.ImportPlan(project_name=project_name)
         plan.problems[:0] = problems
-        self._end_progress(len(paths))
         for item, reason in plan.duplicates:
             self.stdout.write(f"skipped {item.where}: {reason}")
         if plan.problems:
@@ -74,7 +77,7 @@ class Command(BaseCommand):
         interactive = self.stderr.isatty()
         step = max(1, total // 20)
 
-        def report(index: int, name: str) -> None:
+        def report(index: int, name: str, articles: int) -> None:
             if interactive:
                 self.stderr.write(f"\r[{index}/{total}] reading {name[-60:]:<60}", ending="")
             elif total >= 100 and (index == total or index % step == 0):
