@@ -98,6 +98,26 @@ def worker(monkeypatch):
 
 
 @pytest.fixture
+def admin_client(staff):
+    """A logged-in staff member (the project's admin role), in a client of its own."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(staff)
+    return client
+
+
+@pytest.fixture
+def two(article, annotator, other_annotator):
+    """Both annotators on the article: they agree on one claim and disagree on another."""
+    factories.assign(article, other_annotator)
+    agreed = [factories.make_claim(article, user, "مصطفى بالي", verification_status_id="true") for user in (annotator, other_annotator)]
+    mine = factories.make_claim(article, annotator, "3000 شخص غادروا", verification_status_id="false")
+    theirs = factories.make_claim(article, other_annotator, "3000 شخص", verification_status_id="mostly_false")
+    return {"agreed": agreed, "mine": mine, "theirs": theirs}
+
+
+@pytest.fixture
 def annotator_client(client, annotator):
     client.force_login(annotator)
     return client

@@ -15,14 +15,7 @@ pytestmark = pytest.mark.django_db
 URL = "/admin/annotations/article/import-files/"
 
 
-@pytest.fixture
-def admin_client(client, staff):
-    client.force_login(staff)
-    return client
-
-
-def upload(name: str, content: bytes) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, content)
+upload = SimpleUploadedFile
 
 
 def test_upload_dry_run_then_import(admin_client, worker):

@@ -44,12 +44,6 @@ def rows(body: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO(body, newline="")))
 
 
-@pytest.fixture
-def admin_client(client, staff):
-    client.force_login(staff)
-    return client
-
-
 def admin_export(admin_client, model: str, fmt: str) -> str:
     """Export every object through django-import-export's admin form, all fields, in `fmt`."""
     url = reverse(f"admin:annotations_{model}_export")

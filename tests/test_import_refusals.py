@@ -316,14 +316,7 @@ from . import factories  # noqa: E402
 UPLOAD_URL = "admin:annotations_article_import_files"
 
 
-@pytest.fixture
-def admin_client(client, staff):
-    client.force_login(staff)
-    return client
-
-
-def upload(name: str, content: bytes) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, content)
+upload = SimpleUploadedFile
 
 
 def post(client, files, **fields):

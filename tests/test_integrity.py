@@ -18,14 +18,10 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture
-def two(article, annotator, other_annotator):
-    """Two annotators who agree on one claim and differ on another, both submitted."""
-    factories.assign(article, other_annotator)
-    agreed = [factories.make_claim(article, user, "مصطفى بالي", verification_status_id="true") for user in (annotator, other_annotator)]
-    mine = factories.make_claim(article, annotator, "3000 شخص غادروا", verification_status_id="false")
-    theirs = factories.make_claim(article, other_annotator, "3000 شخص", verification_status_id="mostly_false")
+def two(two, article):
+    """The two annotators' claims (conftest), both annotators having submitted: decisions may be taken."""
     factories.submit_all(article)
-    return {"agreed": agreed, "mine": mine, "theirs": theirs}
+    return two
 
 
 def admin_claim_data(claim, **changes) -> dict:

@@ -25,16 +25,6 @@ def command(name, *args, **options) -> str:
     return out.getvalue()
 
 
-@pytest.fixture
-def two(article, annotator, other_annotator):
-    """Both annotators on the article: they agree on one claim and disagree on another."""
-    factories.assign(article, other_annotator)
-    agreed = [factories.make_claim(article, user, "مصطفى بالي", verification_status_id="true") for user in (annotator, other_annotator)]
-    mine = factories.make_claim(article, annotator, "3000 شخص غادروا", verification_status_id="false")
-    theirs = factories.make_claim(article, other_annotator, "3000 شخص", verification_status_id="mostly_false")
-    return {"agreed": agreed, "mine": mine, "theirs": theirs}
-
-
 def test_whole_flow_two_annotators_disagreement_adjudication_gold_export(client, article, annotator, other_annotator, adjudicator, two, capsysbinary):
     # Both submit.
     for user in (annotator, other_annotator):
