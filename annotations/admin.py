@@ -28,7 +28,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from . import exporting, import_jobs, importing, workflow
 from .views import export_response
 from . import text as textlib
-from .admin_forms import AtomicHistoryMixin, ClaimAdminForm, GoldClaimAdminForm, RejectionAdminForm
+from .admin_forms import AtomicHistoryMixin, ClaimAdminForm, GoldClaimAdminForm, RejectionAdminForm, VersionedDeleteMixin
 from .models import (
     Article,
     Assignment,
@@ -128,7 +128,13 @@ class SpreadsheetSafeAdmin(ImportExportModelAdmin):
 
     def get_resource_classes(self, request):
         if not self.resource_classes:
-            return [resources.modelresource_factory(self.model, resource_class=FormulaSafeResource)]
+            # Rows are matched by the primary key whatever its name (a vocabulary's is its slug),
+            # so an export loads back unchanged.
+            return [
+                resources.modelresource_factory(
+                    self.model, resource_class=FormulaSafeResource, meta_options={"import_id_fields": [self.model._meta.pk.name]}
+                )
+            ]
         return super().get_resource_classes(request)
 
     def get_export_data(self, file_format, request, queryset, **kwargs):
@@ -323,7 +329,7 @@ class AssignmentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Claim)
-class ClaimAdmin(AtomicHistoryMixin, SimpleHistoryAdmin):
+class ClaimAdmin(VersionedDeleteMixin, AtomicHistoryMixin, SimpleHistoryAdmin):
     form = ClaimAdminForm
     list_display = ["quote", "article", "annotator", "verification_status", "claim_type", "version", "updated_at"]
     list_filter = ["verification_status", "claim_type", "check_worthiness", "attribution", "article__project"]
@@ -355,7 +361,7 @@ class ClaimAdmin(AtomicHistoryMixin, SimpleHistoryAdmin):
 
 
 @admin.register(GoldClaim)
-class GoldClaimAdmin(AtomicHistoryMixin, SimpleHistoryAdmin):
+class GoldClaimAdmin(VersionedDeleteMixin, AtomicHistoryMixin, SimpleHistoryAdmin):
     form = GoldClaimAdminForm
     list_display = ["quote", "article", "provenance", "verification_status", "adjudicator", "updated_at"]
     list_filter = ["provenance", "verification_status", "claim_type", "article__project"]
@@ -375,7 +381,7 @@ class GoldClaimAdmin(AtomicHistoryMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Rejection)
-class RejectionAdmin(AtomicHistoryMixin, SimpleHistoryAdmin):
+class RejectionAdmin(VersionedDeleteMixin, AtomicHistoryMixin, SimpleHistoryAdmin):
     form = RejectionAdminForm
     list_display = ["article", "adjudicator", "decision_note", "created_at"]
     readonly_fields = ["article", "adjudicator", "claims", "version", "created_at"]

@@ -10,6 +10,8 @@ limits of the annotation form, so every export can be loaded back.
 from __future__ import annotations
 
 from django import forms
+from django.contrib import messages
+from django.http import HttpResponseRedirect
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from . import text as textlib
 from .forms import MAX_NOTE_CHARS, SPAN_MESSAGES, check_evidence
 from .models import Claim
-from .workflow import FROZEN
+from .views.common import whole_number
+from .workflow import FROZEN, waiting_annotators
 
 STALE = _(
     "Someone changed this since you opened it (it is now at version %(version)d). "
@@ -60,11 +63,30 @@ class VersionedAdminForm(forms.ModelForm):
         return instance
 
 
+class BoundedJSONField(forms.JSONField):
+    """Django's JSON form field, refusing what json.loads raises besides a decode error
+    (a number past Python's integer-digit limit, nesting past the recursion limit)."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except (ValueError, RecursionError):
+            raise ValidationError(self.error_messages["invalid"], code="invalid", params={"value": str(value)[:100]}) from None
+
+    def bound_data(self, data, initial):
+        try:
+            return super().bound_data(data, initial)
+        except (ValueError, RecursionError):
+            return forms.fields.InvalidJSONInput(str(data)[:1000])
+
+
 class SpanAdminForm(VersionedAdminForm):
     """A claim or gold claim: its span is read-only here but checked, so a restore cannot break it."""
 
+    evidence = BoundedJSONField(label=_("evidence links"), required=False)
+
     def clean_evidence(self):
-        return check_evidence(self.cleaned_data.get("evidence"))
+        return check_evidence(self.cleaned_data.get("evidence") or [])
 
     def clean_note(self) -> str:
         return _bounded(self.cleaned_data.get("note") or "", "note")
@@ -131,8 +153,19 @@ class DecisionRestoreMixin:
         if self.live_version is not None or self.restoring_history_id is None:
             return data
         model = type(self.instance)
+        if waiting_annotators(self.instance.article):
+            # As on the adjudication page: decisions wait until every annotator has submitted.
+            raise ValidationError(
+                _("An annotator is working on this article again; a decision can be restored once every annotator has submitted."),
+                code="not_ready",
+            )
         record = model.history.filter(history_id=self.restoring_history_id).first()
         ids = set(getattr(record, self.claims_field).values_list("claim_id", flat=True)) if record else set()
+        if not ids:
+            raise ValidationError(
+                _("This version of the decision has no claims recorded (it is the first step of its making); restore a later version."),
+                code="no_claims",
+            )
         taken_back = model.history.filter(id=self.instance.pk, history_type="-").order_by("-history_date").first()
         since = taken_back.history_date if taken_back else None
         claims = Claim.objects.filter(pk__in=ids, article_id=self.instance.article_id)
@@ -164,6 +197,26 @@ class RejectionAdminForm(DecisionRestoreMixin, VersionedAdminForm):
 
     def clean_decision_note(self) -> str:
         return _bounded(self.cleaned_data.get("decision_note") or "", "decision_note")
+
+
+class VersionedDeleteMixin:
+    """An admin deletion is made from the version shown on its confirmation page, like every
+    removal; deleting many at once (which shows no versions) is not offered."""
+
+    delete_confirmation_template = "admin/annotations/versioned_delete_confirmation.html"
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def delete_view(self, request, object_id, extra_context=None):
+        live = self.model.objects.filter(pk=object_id).values_list("version", flat=True).first()
+        if request.method == "POST" and live is not None:
+            if whole_number(request.POST.get("seen_version", ""), digits=9) != live:
+                messages.error(request, STALE % {"version": live})
+                return HttpResponseRedirect(request.path)
+        return super().delete_view(request, object_id, {**(extra_context or {}), "seen_version": live})
 
 
 class AtomicHistoryMixin:

@@ -58,6 +58,9 @@ def plan_load(name: str, data: bytes, *, project=None, max_bytes: int = 0) -> Lo
     users = {}
     seen = _existing_keys(rows, project)
     for row, item in rows:
+        if isinstance(item, ImportRefused):
+            plan.problems.append(item)
+            continue
         try:
             article = _article(name, row, item, project)
         except ImportRefused as exc:
@@ -89,7 +92,11 @@ def _key(article_id: int, user_id: int, data: dict, gold: bool = False) -> tuple
 
 
 def _existing_keys(rows, project) -> Counter:
-    ids = {str(item.get("external_id")) for _row, item in rows if isinstance(item.get("external_id"), (str, int))}
+    ids = {
+        str(item.get("external_id"))
+        for _row, item in rows
+        if isinstance(item, dict) and isinstance(item.get("external_id"), (str, int))
+    }
     keys = Counter()
     for model, user, gold in ((Claim, "annotator_id", False), (GoldClaim, "adjudicator_id", True)):
         rows = model.objects.filter(article__external_id__in=ids)

@@ -20,7 +20,7 @@ MAX_NOTE_CHARS = 5000
 # A group as the adjudicator saw it: claim ids with their revisions, "12.3-15.1"
 # (agreement.group_key). Row ids fit a signed 64-bit integer (SQLite's and
 # PostgreSQL's bigint); longer numbers are refused, not overflowed.
-_SEEN_CLAIM = r"\d{1,18}(\.\d{1,9})?"
+_SEEN_CLAIM = r"[0-9]{1,18}(\.[0-9]{1,9})?"  # ASCII digits only: \d would take any script's
 GROUP_KEY = rf"^{_SEEN_CLAIM}(-{_SEEN_CLAIM})*$"
 MAX_ID = 2**63 - 1
 MAX_QUOTE_CHARS = 100_000

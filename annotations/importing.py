@@ -171,8 +171,9 @@ def check_project_name(name: object) -> str:
     return name
 
 
-def parse_file(name: str, data: bytes, options: ImportOptions) -> Iterator[ArticleInput]:
-    """Yield the articles in one file; raise ImportRefused at the first invalid one."""
+def parse_file(name: str, data: bytes, options: ImportOptions) -> Iterator[ArticleInput | ImportRefused]:
+    """Yield the articles in one file, and a refusal for each invalid row (every one, not only the
+    first); raise ImportRefused if the file as a whole cannot be read."""
     if options.max_bytes and len(data) > options.max_bytes:
         raise ImportRefused(
             name,
@@ -202,8 +203,14 @@ def parse_file(name: str, data: bytes, options: ImportOptions) -> Iterator[Artic
     else:
         raise _unsupported(name)
     for row, values in rows:
+        if isinstance(values, ImportRefused):
+            yield values
+            continue
         values.setdefault("external_id", f"{stem}-{row}")
-        yield _article(name, row, values, options, file_info)
+        try:
+            yield _article(name, row, values, options, file_info)
+        except ImportRefused as refused:
+            yield refused
 
 
 def _csv_rows(name: str, text: str) -> Iterator[tuple[int, dict]]:
@@ -221,13 +228,14 @@ def _csv_rows(name: str, text: str) -> Iterator[tuple[int, dict]]:
             if not cells:
                 continue
             if len(cells) != len(header):
-                raise ImportRefused(
+                yield number, ImportRefused(
                     name,
                     _("the row has %(cells)d cells; the header has %(header)d")
                     % {"cells": len(cells), "header": len(header)},
                     number,
                     code="ragged_csv",
                 )
+                continue
             yield number, {key: value for key, value in zip(header, cells) if key in FIELDS}
     except csv.Error as exc:
         raise ImportRefused(
@@ -276,12 +284,20 @@ def _load_json(name: str, text: str, row: int | None = None) -> object:
         ) from None
 
 
-def json_objects(name: str, text: str, *, lines: bool) -> Iterator[tuple[int, dict]]:
-    """(row, object) pairs from a JSON list, the export's {"articles": [...]}, or JSON lines."""
+def json_objects(name: str, text: str, *, lines: bool) -> Iterator[tuple[int, dict | ImportRefused]]:
+    """(row, object) pairs from a JSON list, the export's {"articles": [...]}, or JSON lines.
+
+    A row that is not an object (or a JSON line that does not parse) comes as
+    (row, ImportRefused), so every bad row is reported; a file that does not
+    parse at all raises ImportRefused.
+    """
     if lines:
         for number, line in enumerate(text.split("\n"), start=1):
             if line.strip():
-                yield number, _object(name, _load_json(name, line, number), number)
+                try:
+                    yield number, _object(name, _load_json(name, line, number), number)
+                except ImportRefused as refused:
+                    yield number, refused
         return
     data = _load_json(name, text)
     if isinstance(data, dict) and isinstance(data.get("articles"), list):
@@ -289,12 +305,18 @@ def json_objects(name: str, text: str, *, lines: bool) -> Iterator[tuple[int, di
     if not isinstance(data, list):
         raise ImportRefused(name, _('expected a list of articles or {"articles": [...]}'), code="not_a_list")
     for number, item in enumerate(data, start=1):
-        yield number, _object(name, item, number)
+        try:
+            yield number, _object(name, item, number)
+        except ImportRefused as refused:
+            yield number, refused
 
 
-def _article_fields(rows: Iterator[tuple[int, dict]]) -> Iterator[tuple[int, dict]]:
+def _article_fields(rows: Iterator[tuple[int, dict | ImportRefused]]) -> Iterator[tuple[int, dict | ImportRefused]]:
     for number, item in rows:
-        yield number, {key: item[key] for key in FIELDS if key in item and item[key] is not None}
+        if isinstance(item, ImportRefused):
+            yield number, item
+        else:
+            yield number, {key: item[key] for key in FIELDS if key in item and item[key] is not None}
 
 
 def _object(name: str, item: object, row: int) -> dict:
@@ -415,6 +437,9 @@ def plan_import(
             progress(index, name, len(inputs))
         try:
             for item in parse_file(name, read(), options):
+                if isinstance(item, ImportRefused):
+                    plan.problems.append(item)
+                    continue
                 inputs.append(item)
                 if progress and len(inputs) % 1000 == 0:
                     progress(index, name, len(inputs))

@@ -141,8 +141,8 @@ def test_accept_and_reject(client, adjudicator, scene, group, claim, action):
     """Groups that are not exactly a group of this article are refused."""
     client.force_login(adjudicator)
     real = {scene["mine"].pk, scene["theirs"].pk}
-    ids = {int(part) for part in str(group).split("-") if part.isdigit()}
-    if ids and ids <= real and str(group).replace("-", "").isdigit():
+    ids = {int(part) for part in str(group).split("-") if part.isascii() and part.isdigit()}
+    if ids and ids <= real and str(group).replace("-", "").isascii() and str(group).replace("-", "").isdigit():
         # Real claims may well be a real group (each is one here): a valid decision. Keep it hostile.
         group = f"{group}-999999999"
     before = snapshot()

@@ -138,7 +138,8 @@ def test_hostile_files_are_refused_by_name_row_and_reason(tmp_path, good, name, 
     path.write_bytes(content)
     message = refused(good, path)
     assert reason in message
-    assert "1 problem(s) found; nothing was imported" in message
+    # One problem per bad row: [1, 2, 3] has three.
+    assert f"{3 if name == 'numbers.json' else 1} problem(s) found; nothing was imported" in message
 
 
 def test_csv_field_bigger_than_the_csv_module_default(tmp_path, settings):
@@ -276,6 +277,23 @@ def test_every_problem_one_line_each(tmp_path):
     assert "3 problem(s)" not in message and "4 problem(s) found; nothing was imported" in message
 
 
+def test_every_bad_row_of_a_file_is_named_not_only_the_first(tmp_path):
+    (tmp_path / "bad.jsonl").write_text(
+        '{"text": "نص جيد", "external_id": "ok"}\n{"text": "   "}\n{broken\n{"text": "a\\u0000b"}\n{"title": "no text"}\n[1]\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "bad.csv").write_text(
+        "external_id,text,published_at,url\nx1,نص,2019-02-31,\nx2,نص آخر,,javascript:alert(1)\nx3,نص ثالث\n", encoding="utf-8"
+    )
+    message = refused(tmp_path).replace(f"{tmp_path}/", "")
+    lines = sorted(line for line in message.splitlines() if line.startswith("refused "))
+    assert [line.split(":")[0] for line in lines] == [
+        "refused bad.csv, row 1", "refused bad.csv, row 2", "refused bad.csv, row 3",
+        "refused bad.jsonl, row 2", "refused bad.jsonl, row 3", "refused bad.jsonl, row 4",
+        "refused bad.jsonl, row 5", "refused bad.jsonl, row 6",
+    ], message
+
+
 def test_random_json_never_escapes_as_a_traceback(tmp_path):
     from hypothesis import given, settings
     from hypothesis import strategies as st
@@ -357,7 +375,7 @@ def test_admin_refuses_an_upload_without_files(admin_client):
         ("notes.md", GOOD.encode(), "notes.md: unsupported file type"),
         ("huge-number.json", b'[{"text": "a", "external_id": ' + b"9" * 5000 + b"}]", "huge-number.json: the JSON has a number with 5000 digits"),
         ("deep.json", b"[" * 50_000, "deep.json: the JSON is nested too deeply"),
-        ("numbers.json", b"[1, 2]", "numbers.json, row 1: expected an object"),
+        ("numbers.json", b"[1]", "numbers.json, row 1: expected an object"),
         ("empty.json", b"[]", "empty.json: the file contains no articles"),
         ("binary.txt", b"\x00\xff\xfe" * 10, "binary.txt: invalid utf-8 at byte 1"),
         ("date.jsonl", b'{"text": "a", "published_at": "2019-13-01"}\n', "date.jsonl, row 1: 'published_at' is not an ISO date"),

@@ -5,6 +5,7 @@ import re
 import uuid
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from annotations import reports, workflow
@@ -138,8 +139,9 @@ class TestGoldKeepsItsClaims:
         claim = two["mine"]
         response = admin_client.post(reverse("admin:annotations_claim_change", args=[claim.pk]), admin_claim_data(claim, note="x"))
         assert response.status_code == 200 and "frozen" in response.content.decode()
-        response = admin_client.post(reverse("admin:annotations_claim_delete", args=[claim.pk]), {"post": "yes"})
+        response = admin_client.post(reverse("admin:annotations_claim_delete", args=[claim.pk]), {"post": "yes", "seen_version": 1})
         assert response.status_code == 200 and Claim.objects.filter(pk=claim.pk).exists()
+        assert "part of a gold claim or a rejection" in response.content.decode()
         response = admin_client.post(
             reverse("admin:annotations_claim_changelist"), {"action": "delete_selected", "_selected_action": [claim.pk], "post": "yes"}
         )
@@ -292,6 +294,7 @@ class TestRestoreFromHistory:
         workflow.undo_decision(user=adjudicator, decision=gold, version=1)
         workflow.reopen_assignment(user=adjudicator, assignment=Assignment.objects.get(article=article, annotator=annotator))
         workflow.update_claim(user=annotator, claim=two["mine"], data={**_data(article, "3000 شخص غادروا"), "version": 1})
+        factories.submit_all(article)
         response = self.restore(admin_client, GoldClaim, pk, admin_claim_data(gold, seen_version=""))
         assert response.status_code == 200 and "cannot be restored" in response.content.decode()
         assert not GoldClaim.objects.filter(pk=pk).exists()
@@ -356,3 +359,93 @@ def test_an_export_with_retired_terms_and_twin_claims_loads_back(tmp_path, artic
     call_command("import_annotations", str(path))
     assert list(Claim.objects.values_list("quote", "claim_type_id")) == [("3000", "prediction")] * 2
     assert Article.objects.count() == 1
+
+
+class TestWhatATrialFound:
+    def test_a_huge_json_number_in_admin_evidence_is_a_form_error(self, admin_client, article, annotator):
+        claim = factories.make_claim(article, annotator, "3000")
+        for evidence in ("[" + "9" * 5000 + "]", "[" * 100_000):
+            response = admin_client.post(reverse("admin:annotations_claim_change", args=[claim.pk]), admin_claim_data(claim, evidence=evidence))
+            assert response.status_code == 200 and "errornote" in response.content.decode()
+        claim.refresh_from_db()
+        assert claim.version == 1
+
+    def test_hidden_names_hold_on_the_annotation_page_too(self, client, project, article, adjudicator, other_annotator, two):
+        project.show_annotator_names, project.blind = False, False
+        project.save()
+        for user in (adjudicator, other_annotator):
+            client.force_login(user)
+            page = client.get(reverse("article_detail", args=[article.pk])).content.decode()
+            others = page.split('id="others-list"')[1].split("</ol>")[0]
+            assert reports.pseudonym(project.pk, "annotator") in others and ">annotator<" not in others
+
+    def test_a_decision_is_not_restored_while_an_annotator_works_again(self, admin_client, article, annotator, adjudicator, two):
+        gold = workflow.accept_version(user=adjudicator, article=article, seen=factories.seen(two["mine"], two["theirs"]), chosen_id=two["mine"].pk)
+        pk = gold.pk
+        workflow.undo_decision(user=adjudicator, decision=gold, version=1)
+        workflow.reopen_assignment(user=adjudicator, assignment=Assignment.objects.get(article=article, annotator=annotator))
+        record = GoldClaim.history.filter(id=pk).exclude(history_type="-").latest("history_date")
+        url = reverse("admin:annotations_goldclaim_simple_history", args=[pk, record.history_id])
+        response = admin_client.post(url, admin_claim_data(gold, seen_version=""))
+        assert response.status_code == 200 and "working on this article again" in response.content.decode()
+        assert not GoldClaim.objects.filter(pk=pk).exists()
+
+    @pytest.mark.parametrize("model", ["goldclaim", "rejection", "claim"])
+    def test_admin_deletions_are_made_from_the_version_shown(self, admin_client, article, annotator, adjudicator, two, model):
+        if model == "goldclaim":
+            row = workflow.accept_version(user=adjudicator, article=article, seen=factories.seen(two["mine"], two["theirs"]), chosen_id=two["mine"].pk)
+        elif model == "rejection":
+            row = workflow.reject_group(user=adjudicator, article=article, seen=factories.seen(two["mine"], two["theirs"]))
+        else:
+            row = factories.make_claim(article, annotator, "الباغوز")
+        url = reverse(f"admin:annotations_{model}_delete", args=[row.pk])
+        page = admin_client.get(url).content.decode()
+        assert 'name="seen_version" value="1"' in page
+        type(row).objects.filter(pk=row.pk).update(version=2)  # another admin's edit meanwhile
+        for seen in ("", "1", "x" * 20):
+            response = admin_client.post(url, {"post": "yes", "seen_version": seen})
+            assert response.status_code == 302 and type(row).objects.filter(pk=row.pk).exists()
+        admin_client.post(url, {"post": "yes", "seen_version": "2"})
+        assert not type(row).objects.filter(pk=row.pk).exists()
+        changelist = admin_client.get(reverse(f"admin:annotations_{model}_changelist")).content.decode()
+        assert 'value="delete_selected"' not in changelist
+
+    def test_taking_back_twice_is_a_refusal_with_the_page(self, client, article, adjudicator, two):
+        gold = workflow.accept_version(user=adjudicator, article=article, seen=factories.seen(two["mine"], two["theirs"]), chosen_id=two["mine"].pk)
+        client.force_login(adjudicator)
+        url = reverse("gold_delete", args=[gold.pk])
+        assert client.post(url, {"version": 1}, **HTMX).status_code == 200
+        again = client.post(url, {"version": 1}, **HTMX)
+        assert again.status_code == 409 and "already taken back" in again.content.decode()
+        assert client.post(reverse("gold_delete", args=[10**9]), {"version": 1}, **HTMX).status_code == 404
+
+    def test_a_vocabulary_exported_from_the_admin_imports_back(self, admin_client):
+        from annotations.models import ClaimType
+
+        export = admin_client.post(
+            reverse("admin:annotations_claimtype_export"), {"format": "0", **{f"claimtyperesource_{f}": "on" for f in ("slug", "label", "label_ar", "label_fa", "position", "active")}}
+        )
+        assert export.status_code == 200
+        body = export.content
+        assert b"numerical" in body
+        response = admin_client.post(
+            reverse("admin:annotations_claimtype_import"),
+            {"format": "0", "import_file": SimpleUploadedFile("types.csv", body, content_type="text/csv")},
+        )
+        page = response.content.decode()
+        assert response.status_code == 200 and "Line number" not in page and "errorlist" not in page, page[:3000]
+        assert ClaimType.objects.count() == 9
+
+    def test_digits_of_other_scripts_in_parameters_are_refused_not_a_500(self, client, admin_client, article, annotator, adjudicator, two):
+        # str.isdigit() is true for "²" and "٣"; int() refuses the first: no parameter may reach int() unchecked.
+        client.force_login(adjudicator)
+        for odd in ("²", "٣", "³²"):
+            assert client.get(reverse("article_list"), {"project": odd}).status_code == 200
+            assert client.get(reverse("adjudication_detail", args=[article.pk]), {"from": odd, "group": odd}).status_code == 200
+            assert admin_client.get(reverse("export_download"), {"project": odd, "format": "csv"}).status_code == 200
+            gold = GoldClaim.objects.create(article=article, adjudicator=adjudicator, provenance="adjudicated", start=0, end=5, quote=article.text[0:5], claim_type_id="numerical", check_worthiness_id="check_worthy", verification_status_id="true", attribution_id="direct_quote")
+            assert client.post(reverse("gold_delete", args=[gold.pk]), {"version": odd}, **HTMX).status_code == 409
+        client.force_login(annotator)
+        Assignment.objects.filter(annotator=annotator).update(state=Assignment.State.IN_PROGRESS)
+        claim = factories.make_claim(article, annotator, "الباغوز")
+        assert client.post(reverse("claim_delete", args=[claim.pk]), {"version": "¹"}, **HTMX).status_code == 409

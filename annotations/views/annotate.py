@@ -22,11 +22,11 @@ from django.utils.translation import gettext_lazy
 from django_htmx.http import reswap
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from .. import exporting, workflow
+from .. import exporting, reports, workflow
 from ..forms import ClaimForm
 from ..models import Article, Assignment, Claim, Project, Source, is_adjudicator
 from ..templatetags.claims import render_item
-from .common import claim_labels, export_response, staff_required
+from .common import claim_labels, export_response, staff_required, whole_number
 
 PAGE = "annotations/article_detail.html"
 LIST_FIELDS = (
@@ -70,9 +70,13 @@ def _page_context(
     can_annotate = (assignment is not None and not assignment.is_submitted) or (
         assignment is None and user.is_staff
     )
-    others = Claim.objects.none()
+    others = []
     if not article.project.blind:
-        others = Claim.objects.for_article(article).exclude(annotator=user).with_labels()
+        others = list(Claim.objects.for_article(article).exclude(annotator=user).with_labels())
+        # Named as the project shows annotators to adjudicators: usernames or stable pseudonyms.
+        names = reports.annotator_names(article.project, {claim.annotator.username for claim in others})
+        for claim in others:
+            claim.who = names[claim.annotator.username]
     return {
         "article": article,
         "project": article.project,
@@ -171,8 +175,8 @@ def article_list(request: HttpRequest) -> HttpResponse:
         .order_by("project__name", "external_id")
     )
     project = None
-    if request.GET.get("project", "").isdigit():
-        project = Project.objects.filter(pk=request.GET["project"]).first()
+    if (project_id := whole_number(request.GET.get("project", ""))) is not None:
+        project = Project.objects.filter(pk=project_id).first()
         articles = articles.filter(project=project)
     page = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
     return render(
@@ -302,7 +306,7 @@ def claim_delete(request: HttpRequest, pk: int) -> HttpResponse:
     version = request.POST.get("version", "")
     try:
         workflow.delete_claim(
-            user=request.user, claim=claim, version=int(version) if version.isdigit() and len(version) <= 9 else None
+            user=request.user, claim=claim, version=whole_number(version, digits=9)
         )
     except workflow.StaleVersion:
         response = HttpResponse(
@@ -335,6 +339,6 @@ def export_download(request: HttpRequest) -> StreamingHttpResponse:
     if fmt not in exporting.FORMATS:
         return HttpResponseBadRequest(_("Unknown export format."))
     articles = Article.objects.all()
-    if request.GET.get("project", "").isdigit():
-        articles = articles.filter(project_id=int(request.GET["project"]))
+    if (project_id := whole_number(request.GET.get("project", ""))) is not None:
+        articles = articles.filter(project_id=project_id)
     return export_response(fmt, articles=articles, gold=request.GET.get("gold") == "1")

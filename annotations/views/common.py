@@ -36,6 +36,14 @@ staff_required = role_required(lambda user: user.is_staff, gettext_lazy("Only ad
 adjudicator_required = role_required(is_adjudicator, gettext_lazy("Only adjudicators can do this."))
 
 
+def whole_number(value: str, *, digits: int = 18) -> int | None:
+    """A request parameter as a non-negative integer, or None: ASCII digits only (str.isdigit
+    also takes "²", which int() refuses) and short enough for a 64-bit column."""
+    if value and len(value) <= digits and value.isascii() and value.isdigit():
+        return int(value)
+    return None
+
+
 def claim_labels() -> dict[str, str]:
     """Headings shown with every claim, translated once per page rather than once per claim."""
     return {

@@ -9,7 +9,7 @@ from collections import Counter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.html import format_html
@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST, require_safe
 from .. import agreement, reports, workflow
 from ..forms import GROUP_KEY, DecisionForm, GoldForm, UnanimousForm
 from ..models import Article, Assignment, Claim, GoldClaim, Project, Rejection, is_adjudicator
-from .common import adjudicator_required, claim_labels
+from .common import adjudicator_required, claim_labels, whole_number
 
 PAGE = "annotations/adjudication.html"
 
@@ -108,8 +108,8 @@ def adjudication_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Every annotator's claims on one article, grouped, with the decisions taken so far."""
     article = _article(pk)
     form = None
-    if request.GET.get("from", "").isdigit() and len(request.GET["from"]) <= 18:
-        claim = get_object_or_404(Claim.objects.select_related("source", "article"), pk=request.GET["from"], article=article)
+    if (source_id := whole_number(request.GET.get("from", ""))) is not None:
+        claim = get_object_or_404(Claim.objects.select_related("source", "article"), pk=source_id, article=article)
         group = request.GET.get("group", "")
         form = GoldForm(article=article, initial={"group": group if re.fullmatch(GROUP_KEY, group) else ""})
         form.fill_from(claim)
@@ -201,15 +201,24 @@ def gold_accept_unanimous(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _posted_version(request: HttpRequest) -> int | None:
-    version = request.POST.get("version", "")
-    return int(version) if version.isdigit() and len(version) <= 9 else None
+    return whole_number(request.POST.get("version", ""), digits=9)
+
+
+def _already_gone(request: HttpRequest, model, pk: int) -> HttpResponse:
+    """A decision taken back already (a double click, another adjudicator): a refusal with the page as it is."""
+    article_id = model.history.filter(id=pk).values_list("article_id", flat=True).first()
+    if article_id is None:
+        raise Http404
+    return _refused(request, _article(article_id), _("This decision was already taken back; the page shows the decisions as they are now."))
 
 
 @require_POST
 @adjudicator_required
 def gold_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Take back a gold claim at the version the adjudicator saw (its history keeps a copy)."""
-    gold = get_object_or_404(GoldClaim.objects.select_related("article__project"), pk=pk)
+    gold = GoldClaim.objects.select_related("article__project").filter(pk=pk).first()
+    if gold is None:
+        return _already_gone(request, GoldClaim, pk)
     try:
         workflow.undo_decision(user=request.user, decision=gold, version=_posted_version(request))
     except workflow.DecisionRefused as refused:
@@ -221,7 +230,9 @@ def gold_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @adjudicator_required
 def rejection_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Take back a rejection at the version the adjudicator saw."""
-    rejection = get_object_or_404(Rejection.objects.select_related("article__project"), pk=pk)
+    rejection = Rejection.objects.select_related("article__project").filter(pk=pk).first()
+    if rejection is None:
+        return _already_gone(request, Rejection, pk)
     try:
         workflow.undo_decision(user=request.user, decision=rejection, version=_posted_version(request))
     except workflow.DecisionRefused as refused:
