@@ -1,4 +1,4 @@
-"""Admin forms for claims, gold claims and rejections: the admin writes through the same rules.
+"""Admin forms: articles and uploads, and claims, gold claims and rejections written through the same rules.
 
 An admin edit is a write like any other (docs/integrity.md): it is made from
 the version the admin saw and bumps it, so a stale annotator save is refused
@@ -10,17 +10,19 @@ limits of the annotation form, so every export can be loaded back.
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponseRedirect
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
-from . import text as textlib
-from .forms import MAX_NOTE_CHARS, SPAN_MESSAGES, check_evidence
-from .models import Claim
-from .views.common import whole_number
-from .workflow import FROZEN, waiting_annotators
+from .. import importing
+from .. import text as textlib
+from ..forms import MAX_NOTE_CHARS, SPAN_MESSAGES, check_evidence
+from ..models import Article, Claim, article_text_frozen
+from ..views.common import whole_number
+from ..workflow import FROZEN, waiting_annotators
 
 STALE = _(
     "Someone changed this since you opened it (it is now at version %(version)d). "
@@ -235,3 +237,93 @@ class AtomicHistoryMixin:
         if history_id is not None:
             form = type(form.__name__, (form,), {"restoring_history_id": history_id})
         return form
+
+
+class ArticleAdminForm(forms.ModelForm):
+    url = forms.URLField(label=_("URL"), required=False, max_length=2000, assume_scheme="https")
+
+    class Meta:
+        model = Article
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and "text" in self.fields:
+            # A frozen text is shown read-only, so its form comes back without it (see clean_text).
+            self.fields["text"].required = False
+
+    def clean_text(self) -> str:
+        if not self.cleaned_data["text"] and self.instance.pk:
+            if article_text_frozen(self.instance.pk):
+                return self.instance.text
+            raise forms.ValidationError(self.fields["text"].error_messages["required"], code="required")
+        text, _endings = textlib.normalise_newlines(self.cleaned_data["text"])
+        _checked(lambda value: textlib.check_article_text(value, max_chars=settings.ANNOTATIONS_MAX_ARTICLE_CHARS), text)
+        if self.instance.pk and text != self.instance.text and article_text_frozen(self.instance.pk):
+            # Checked on save too: the page may have been opened before the first claim was made.
+            raise forms.ValidationError(
+                _("Claims, gold claims or their history point into this text, so it can no longer be changed."),
+                code="text_frozen",
+            )
+        return text
+
+    def clean(self) -> dict:
+        data = super().clean()
+        text = data.get("text", self.instance.text if self.instance.pk else None)
+        if text is not None and data.get("project") is not None:
+            digest = textlib.sha256_hex(text)
+            twin = Article.objects.filter(project=data["project"], text_sha256=digest).exclude(pk=self.instance.pk).first()
+            if twin is not None:
+                raise forms.ValidationError(
+                    _("The article “%(other)s” in this project has exactly this text already."),
+                    code="duplicate_text",
+                    params={"other": twin.external_id},
+                )
+            self.instance.text_sha256 = digest
+        return data
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ",".join(importing.FORMATS)}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            if not data and self.required:
+                # The widget gives an empty list, not None, when no file was sent.
+                raise forms.ValidationError(self.error_messages["required"], code="required")
+            return [super(MultipleFileField, self).clean(item, initial) for item in data]
+        return [super().clean(data, initial)]
+
+
+class ImportFilesForm(forms.Form):
+    files = MultipleFileField(
+        label=_("Files"),
+        help_text=_(".txt (one article per file), .csv, .json or .jsonl"),
+    )
+    project = forms.CharField(label=_("Project"), max_length=200, initial=settings.ANNOTATIONS_DEFAULT_PROJECT)
+    language = forms.CharField(label=_("Language"), required=False, max_length=20, help_text=_("Leave empty to detect."))
+    encoding = forms.CharField(label=_("Encoding"), required=False, max_length=40, help_text=_("Default UTF-8."))
+    dry_run = forms.BooleanField(label=_("Dry run: check only, write nothing"), required=False, initial=True)
+
+    def clean_project(self) -> str:
+        return _checked(importing.check_project_name, self.cleaned_data["project"])
+
+    def clean_language(self) -> str:
+        return _checked(textlib.check_language_code, self.cleaned_data["language"])
+
+    def clean_encoding(self) -> str:
+        return _checked(textlib.check_encoding, self.cleaned_data["encoding"])
+
+
+def _checked(check, value: str) -> str:
+    """Run a text-module check on a form value, turning its refusal into a form error."""
+    try:
+        return check(value) if value else ""
+    except textlib.TextError as exc:
+        raise forms.ValidationError(exc.message, code=exc.code) from None

@@ -7,9 +7,6 @@ formats as export_annotations), never through a second definition.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
@@ -20,21 +17,15 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from import_export import resources
-from import_export.admin import ImportExportModelAdmin
-from import_export.formats import base_formats
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import exporting, import_jobs, importing, workflow
-from .views import export_response
-from . import text as textlib
-from .admin_forms import AtomicHistoryMixin, ClaimAdminForm, GoldClaimAdminForm, RejectionAdminForm, VersionedDeleteMixin
-from .models import (
+from .. import exporting, import_jobs, workflow
+from ..models import (
+    ANNOTATOR_GROUP,
     Article,
     Assignment,
     Attribution,
     CheckWorthiness,
-    ANNOTATOR_GROUP,
     Claim,
     ClaimType,
     GoldClaim,
@@ -45,6 +36,17 @@ from .models import (
     Verdict,
     article_text_frozen,
 )
+from ..views import export_response
+from .forms import (
+    ArticleAdminForm,
+    AtomicHistoryMixin,
+    ClaimAdminForm,
+    GoldClaimAdminForm,
+    ImportFilesForm,
+    RejectionAdminForm,
+    VersionedDeleteMixin,
+)
+from .spreadsheets import SpreadsheetSafeAdmin
 
 
 def _export_actions(articles_of, *, gold: bool = False):
@@ -81,162 +83,11 @@ def assign_evenly(modeladmin, request, queryset):
 
 
 # Formats that are data, not sheets: their cells are written exactly.
-DATA_FORMATS = (base_formats.JSON, base_formats.YAML)
-
-
-class FormulaSafeResource(resources.ModelResource):
-    """Text cells a spreadsheet would run get exporting.formula_safe's apostrophe.
-
-    Only when asked (formula_safe=True), and only text: a number, even a
-    negative one, is written as a number.
-    """
-
-    def export_field(self, field, instance, **kwargs):
-        value = super().export_field(field, instance, **kwargs)
-        if kwargs.get("formula_safe") and not isinstance(field.get_value(instance), (int, float, Decimal)):
-            return exporting.formula_safe(value)
-        return value
-
-
-class _FormulaSafeImport:
-    """A spreadsheet format whose import removes the apostrophe our export added."""
-
-    def create_dataset(self, in_stream, **kwargs):
-        dataset = super().create_dataset(in_stream, **kwargs)
-        for index, row in enumerate(dataset):
-            dataset[index] = [exporting.formula_unsafe(cell) for cell in row]
-        return dataset
-
-
-class CSV(_FormulaSafeImport, base_formats.CSV):
-    pass
-
-
-class TSV(_FormulaSafeImport, base_formats.TSV):
-    pass
-
-
-class SpreadsheetSafeAdmin(ImportExportModelAdmin):
-    """django-import-export admin whose exports are safe to open in a spreadsheet.
-
-    Its own IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT only drops a leading "="
-    (changing the value); this escapes the same characters as the app's CSV
-    export, in every format but JSON and YAML, and the CSV/TSV import undoes it.
-    """
-
-    import_formats = [CSV, TSV, base_formats.JSON]
-
-    def get_resource_classes(self, request):
-        if not self.resource_classes:
-            # Rows are matched by the primary key whatever its name (a vocabulary's is its slug),
-            # so an export loads back unchanged.
-            return [
-                resources.modelresource_factory(
-                    self.model, resource_class=FormulaSafeResource, meta_options={"import_id_fields": [self.model._meta.pk.name]}
-                )
-            ]
-        return super().get_resource_classes(request)
-
-    def get_export_data(self, file_format, request, queryset, **kwargs):
-        kwargs["formula_safe"] = not isinstance(file_format, DATA_FORMATS)
-        return super().get_export_data(file_format, request, queryset, **kwargs)
-
 
 @admin.register(Project)
 class ProjectAdmin(SpreadsheetSafeAdmin):
     list_display = ["name", "annotators_per_article", "blind", "show_annotator_names", "created_at"]
     search_fields = ["name"]
-
-
-class ArticleAdminForm(forms.ModelForm):
-    url = forms.URLField(label=_("URL"), required=False, max_length=2000, assume_scheme="https")
-
-    class Meta:
-        model = Article
-        fields = "__all__"
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk and "text" in self.fields:
-            # A frozen text is shown read-only, so its form comes back without it (see clean_text).
-            self.fields["text"].required = False
-
-    def clean_text(self) -> str:
-        if not self.cleaned_data["text"] and self.instance.pk:
-            if article_text_frozen(self.instance.pk):
-                return self.instance.text
-            raise forms.ValidationError(self.fields["text"].error_messages["required"], code="required")
-        text, _endings = textlib.normalise_newlines(self.cleaned_data["text"])
-        _checked(lambda value: textlib.check_article_text(value, max_chars=settings.ANNOTATIONS_MAX_ARTICLE_CHARS), text)
-        if self.instance.pk and text != self.instance.text and article_text_frozen(self.instance.pk):
-            # Checked on save too: the page may have been opened before the first claim was made.
-            raise forms.ValidationError(
-                _("Claims, gold claims or their history point into this text, so it can no longer be changed."),
-                code="text_frozen",
-            )
-        return text
-
-    def clean(self) -> dict:
-        data = super().clean()
-        text = data.get("text", self.instance.text if self.instance.pk else None)
-        if text is not None and data.get("project") is not None:
-            digest = textlib.sha256_hex(text)
-            twin = Article.objects.filter(project=data["project"], text_sha256=digest).exclude(pk=self.instance.pk).first()
-            if twin is not None:
-                raise forms.ValidationError(
-                    _("The article “%(other)s” in this project has exactly this text already."),
-                    code="duplicate_text",
-                    params={"other": twin.external_id},
-                )
-            self.instance.text_sha256 = digest
-        return data
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ",".join(importing.FORMATS)}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        if isinstance(data, (list, tuple)):
-            if not data and self.required:
-                # The widget gives an empty list, not None, when no file was sent.
-                raise forms.ValidationError(self.error_messages["required"], code="required")
-            return [super(MultipleFileField, self).clean(item, initial) for item in data]
-        return [super().clean(data, initial)]
-
-
-class ImportFilesForm(forms.Form):
-    files = MultipleFileField(
-        label=_("Files"),
-        help_text=_(".txt (one article per file), .csv, .json or .jsonl"),
-    )
-    project = forms.CharField(label=_("Project"), max_length=200, initial=settings.ANNOTATIONS_DEFAULT_PROJECT)
-    language = forms.CharField(label=_("Language"), required=False, max_length=20, help_text=_("Leave empty to detect."))
-    encoding = forms.CharField(label=_("Encoding"), required=False, max_length=40, help_text=_("Default UTF-8."))
-    dry_run = forms.BooleanField(label=_("Dry run: check only, write nothing"), required=False, initial=True)
-
-    def clean_project(self) -> str:
-        return _checked(importing.check_project_name, self.cleaned_data["project"])
-
-    def clean_language(self) -> str:
-        return _checked(textlib.check_language_code, self.cleaned_data["language"])
-
-    def clean_encoding(self) -> str:
-        return _checked(textlib.check_encoding, self.cleaned_data["encoding"])
-
-
-def _checked(check, value: str) -> str:
-    """Run a text-module check on a form value, turning its refusal into a form error."""
-    try:
-        return check(value) if value else ""
-    except textlib.TextError as exc:
-        raise forms.ValidationError(exc.message, code=exc.code) from None
-
 
 @admin.register(Article)
 class ArticleAdmin(SimpleHistoryAdmin):
