@@ -20,9 +20,8 @@ from django.contrib.auth import get_user_model
 from . import text as textlib
 from .forms import ClaimForm, GoldForm
 from .importing import ImportRefused, json_objects
-from .models import Article, Claim, GoldClaim, Provenance
+from .models import LABEL_FIELDS, Article, Claim, GoldClaim, Provenance
 
-LABELS = ("claim_type", "check_worthiness", "verification_status", "attribution")
 
 
 @dataclass
@@ -88,7 +87,7 @@ def plan_load(name: str, data: bytes, *, project=None, max_bytes: int = 0) -> Lo
 
 
 def _key(article_id: int, user_id: int, data: dict, gold: bool = False) -> tuple:
-    return (gold, article_id, user_id, data["start"], data["end"], *(getattr(data[label], "pk", data[label]) for label in LABELS))
+    return (gold, article_id, user_id, data["start"], data["end"], *(getattr(data[label], "pk", data[label]) for label in LABEL_FIELDS))
 
 
 def _existing_keys(rows, project) -> Counter:
@@ -102,7 +101,7 @@ def _existing_keys(rows, project) -> Counter:
         rows = model.objects.filter(article__external_id__in=ids)
         if project is not None:
             rows = rows.filter(article__project=project)
-        fields = ("article_id", user, "start", "end", *(f"{label}_id" for label in LABELS))
+        fields = ("article_id", user, "start", "end", *(f"{label}_id" for label in LABEL_FIELDS))
         keys.update((gold, *row) for row in rows.values_list(*fields))
     return keys
 
@@ -154,7 +153,7 @@ def _claim(name: str, row: int, where: str, article: Article, claim: object, use
         "start": claim["start"],
         "end": claim["end"],
         "quote": claim.get("quote"),
-        **{label: claim.get(label) for label in LABELS},
+        **{label: claim.get(label) for label in LABEL_FIELDS},
         "source_name": source.get("name") or "",
         "source_kind": source.get("kind") or "person",
         "evidence": "\n".join(evidence),

@@ -187,7 +187,7 @@ def run(report: Report, scale: dict) -> None:
     from django.contrib.auth import get_user_model
     from django.test import Client
 
-    from annotations import agreement, exporting, reports
+    from annotations import agreement, exporting, reading
     from annotations.models import Article, Assignment, Claim, Project
 
     from bench import generate, texts
@@ -336,14 +336,14 @@ def run(report: Report, scale: dict) -> None:
         )
 
     def one_article():
-        claims = reports.article_claims(article)
+        claims = reading.article_claims(article)
         agreement.article_figures(agreement.ArticleClaims(article.external_id, len(article.text), claims))
         agreement.group_claims(claims)
 
     median, p95 = repeat(one_article, 20)
     report.line(f"agreement and groups, one article, 3 annotators x 100 claims: median {median:.1f} ms, p95 {p95:.1f} ms")
     started = time.perf_counter()
-    figures = agreement.project_figures(reports.agreement_articles(project.articles.all()))
+    figures = agreement.project_figures(reading.agreement_articles(project.articles.all()))
     seconds = time.perf_counter() - started
     report.line(f"project agreement: {json.dumps(figures['span_f1'])}")
     report.target("project_agreement", seconds <= 10, f"{seconds:.1f} s over {Claim.objects.count()} claims", "<= 10 s")

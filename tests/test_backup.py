@@ -6,7 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from annotations import agreement, reports, workflow
+from annotations import agreement, reading, workflow
 from annotations.models import Article, Assignment, Claim, GoldClaim, Project, Rejection, Source
 
 from . import factories
@@ -57,7 +57,7 @@ def test_backup_and_restore_round_trip(tmp_path, annotator, other_annotator, adj
     theirs = factories.make_claim(article, other_annotator, "نفر =SUM(1)", verification_status_id="mixed")
     factories.make_claim(article, annotator, "😀", claim_type_id="media_authenticity")
     factories.submit_all(article)
-    agreeing = [g for g in agreement.group_claims(reports.article_claims(article)) if g.status == agreement.AGREE]
+    agreeing = [g for g in agreement.group_claims(reading.article_claims(article)) if g.status == agreement.AGREE]
     workflow.accept_unanimous(user=adjudicator, article=article, seen_groups=[agreement.parse_group_key(g.key) for g in agreeing])
     workflow.create_gold(
         user=adjudicator, article=article, seen=factories.seen(mine, theirs),

@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from annotations import reports, workflow
+from annotations import reading, workflow
 from annotations.models import Article, Assignment, Claim, GoldClaim, Rejection, Source, Verdict
 
 from . import factories
@@ -337,14 +337,14 @@ class TestAccessFollowsTheAssignment:
         project.show_annotator_names = False
         project.save()
         client.force_login(adjudicator)
-        alias = reports.pseudonym(project.pk, "annotator")
+        alias = reading.pseudonym(project.pk, "annotator")
         adjudication = client.get(reverse("adjudication_detail", args=[article.pk])).content.decode()
         dashboard = client.get(reverse("project_dashboard", args=[project.pk])).content.decode()
         csv_body = b"".join(client.get(reverse("project_dashboard", args=[project.pk]) + "?format=csv").streaming_content).decode()
         for body in (adjudication.split('id="decisions"')[1].split("Gold claims")[0], dashboard.split("<main>")[1], csv_body):
             assert alias in body and ">annotator<" not in body and ">other<" not in body
         assert "annotator" not in csv_body.replace(alias, "").replace("annotators", "")
-        assert alias != reports.pseudonym(project.pk, "other") and not alias.endswith(("1", "2"))
+        assert alias != reading.pseudonym(project.pk, "other") and not alias.endswith(("1", "2"))
 
 
 def test_an_export_with_retired_terms_and_twin_claims_loads_back(tmp_path, article, annotator):
@@ -377,7 +377,7 @@ class TestWhatATrialFound:
             client.force_login(user)
             page = client.get(reverse("article_detail", args=[article.pk])).content.decode()
             others = page.split('id="others-list"')[1].split("</ol>")[0]
-            assert reports.pseudonym(project.pk, "annotator") in others and ">annotator<" not in others
+            assert reading.pseudonym(project.pk, "annotator") in others and ">annotator<" not in others
 
     def test_a_decision_is_not_restored_while_an_annotator_works_again(self, admin_client, article, annotator, adjudicator, two):
         gold = workflow.accept_version(user=adjudicator, article=article, seen=factories.seen(two["mine"], two["theirs"]), chosen_id=two["mine"].pk)

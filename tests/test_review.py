@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from annotations import agreement, reports
+from annotations import agreement, reading
 from annotations.models import Assignment, Claim, GoldClaim, Rejection
 
 from . import factories
@@ -123,7 +123,7 @@ def test_anonymised_names(client, project, article, adjudicator, two):
     project.save()
     client.force_login(adjudicator)
     page = client.get(reverse("adjudication_detail", args=[article.pk])).content.decode()
-    assert reports.pseudonym(project.pk, "annotator") in page and reports.pseudonym(project.pk, "other") in page
+    assert reading.pseudonym(project.pk, "annotator") in page and reading.pseudonym(project.pk, "other") in page
     assert ">other<" not in page and "other " not in page.split('id="decisions"')[1].split("Gold claims")[0]
 
 
@@ -208,7 +208,7 @@ class TestAgreementCommand:
         # 2 claims each; 1 exact match, 2 overlap matches.
         assert data["span_f1"] == {"exact": pytest.approx(0.5), "overlap": pytest.approx(1.0)}
         assert list(data["verification_status"]["kappa"]) == ["annotator|other"]
-        expected = agreement.project_figures(reports.agreement_articles(project.articles.all()))
+        expected = agreement.project_figures(reading.agreement_articles(project.articles.all()))
         assert data == json.loads(json.dumps(expected))
 
     def test_table(self, project, article, two):

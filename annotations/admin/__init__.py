@@ -21,6 +21,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .. import exporting, import_jobs, workflow
 from ..models import (
+    LABEL_FIELDS,
     ANNOTATOR_GROUP,
     Article,
     Assignment,
@@ -199,7 +200,7 @@ class ClaimAdmin(VersionedDeleteMixin, AtomicHistoryMixin, SimpleHistoryAdmin):
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None and Claim.objects.filter(pk=obj.pk).decided().exists():
-            fields += [name for name in ("claim_type", "check_worthiness", "verification_status", "attribution", "source", "evidence", "note") if name not in fields]
+            fields += [name for name in (*LABEL_FIELDS, "source", "evidence", "note") if name not in fields]
         return fields
 
     def get_deleted_objects(self, objs, request):

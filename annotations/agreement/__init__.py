@@ -28,6 +28,7 @@ from .matching import (  # noqa: F401
     PARTIAL,
     SINGLE,
     ArticleClaims,
+    by_annotator,
     Group,
     Span,
     exact_pairs,

@@ -39,6 +39,17 @@ class ArticleClaims:
     claims: dict[str, list[Span]] = field(default_factory=dict)
 
 
+def by_annotator(members, compared=()) -> dict[str, list[Span]]:
+    """{annotator: their spans in text order} from (annotator, span) pairs; every name in
+    `compared` is there too, with no spans if they made none (they still count in agreement)."""
+    claims: dict[str, list[Span]] = {name: [] for name in compared}
+    for name, span in members:
+        claims.setdefault(name, []).append(span)
+    for spans in claims.values():
+        spans.sort(key=lambda span: (span.start, span.end, span.id or 0))
+    return claims
+
+
 def exact_pairs(a: Sequence[Span], b: Sequence[Span]) -> int:
     """How many claims of a and b have identical (start, end), paired one to one."""
     counts = Counter((s.start, s.end) for s in a) & Counter((s.start, s.end) for s in b)

@@ -78,6 +78,20 @@ class ClaimQuerySet(models.QuerySet):
         return self.filter(decided_condition())
 
 
+# What agreement compares of a claim, in the order to_span reads it: a values_list()
+# row of these fields, or a claim's own attributes (as_span), become one Span.
+SPAN_FIELDS = (
+    "start", "end", "verification_status_id", "claim_type_id", "check_worthiness_id", "attribution_id",
+    "source_id", "pk", "version",
+)
+
+
+def to_span(values) -> agreement.Span:
+    """A claim as agreement sees it, from its SPAN_FIELDS values: the one conversion."""
+    start, end, verdict, claim_type, worthiness, attribution, source, pk, version = values
+    return agreement.Span(start, end, verdict, claim_type, worthiness, pk, (attribution, source), version)
+
+
 class SpanLabels(models.Model):
     """A claim span and its labels, shared by an annotator's claim and a gold claim.
 
@@ -169,10 +183,7 @@ class SpanLabels(models.Model):
 
     def as_span(self) -> agreement.Span:
         """This claim as the agreement code sees it."""
-        return agreement.Span(
-            self.start, self.end, self.verification_status_id, self.claim_type_id,
-            self.check_worthiness_id, self.pk, (self.attribution_id, self.source_id), self.version,
-        )
+        return to_span([getattr(self, name) for name in SPAN_FIELDS])
 
     @property
     def source_quote(self) -> str:

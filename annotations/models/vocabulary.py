@@ -62,6 +62,11 @@ class Attribution(Term):
         verbose_name_plural = _("attributions")
 
 
+# The four labels every claim and gold claim carries: field name -> vocabulary.
+TERM_FIELDS = {"verification_status": Verdict, "claim_type": ClaimType, "check_worthiness": CheckWorthiness, "attribution": Attribution}
+LABEL_FIELDS = tuple(TERM_FIELDS)
+
+
 # Vocabularies are read on every claim form and save, and change rarely (in the
 # admin). Each process keeps them for CACHE_SECONDS; a change saved in this
 # process clears the cache at once, other processes see it within the minute.

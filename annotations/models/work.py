@@ -6,8 +6,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.db import connections, models
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -50,20 +49,6 @@ class ArticleQuerySet(models.QuerySet):
         if is_adjudicator(user):
             return self
         return self.filter(assignments__annotator=user)
-
-    def with_progress(self, user) -> ArticleQuerySet:
-        """Annotate the claim count a user may see and the user's own assignment state."""
-        from .claims import Claim
-
-        claims = Claim.objects.filter(article=OuterRef("pk"))
-        if not is_adjudicator(user):
-            claims = claims.filter(annotator=user)
-        count = claims.order_by().values("article").annotate(n=Count("pk")).values("n")
-        state = Assignment.objects.filter(article=OuterRef("pk"), annotator=user).values("state")
-        return self.annotate(
-            claim_count=Coalesce(Subquery(count[:1]), 0),
-            my_state=Subquery(state[:1]),
-        )
 
 
 class Article(models.Model):

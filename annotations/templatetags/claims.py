@@ -16,18 +16,12 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
-from ..models import Attribution, CheckWorthiness, ClaimType, Verdict
+from ..models import TERM_FIELDS
 from ..models.vocabulary import term_labels
 
 register = template.Library()
 
 
-TERM_FIELDS = {
-    "verification_status": Verdict,
-    "claim_type": ClaimType,
-    "check_worthiness": CheckWorthiness,
-    "attribution": Attribution,
-}
 
 
 def _escaped(labels: dict) -> dict:

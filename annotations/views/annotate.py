@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections import Counter
 
 
 from django.contrib import messages
@@ -11,7 +10,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.middleware.csrf import get_token
-from django.db.models import Case, When
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from django_htmx.http import reswap
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from .. import exporting, reports, workflow
+from .. import exporting, reading, workflow
 from ..forms import ClaimForm
 from ..models import Article, Assignment, Claim, Project, Source, is_adjudicator
 from ..templatetags.claims import render_item
@@ -74,7 +72,7 @@ def _page_context(
     if not article.project.blind:
         others = list(Claim.objects.for_article(article).exclude(annotator=user).with_labels())
         # Named as the project shows annotators to adjudicators: usernames or stable pseudonyms.
-        names = reports.annotator_names(article.project, {claim.annotator.username for claim in others})
+        names = reading.annotator_names(article.project, {claim.annotator.username for claim in others})
         for claim in others:
             claim.who = names[claim.annotator.username]
     return {
@@ -168,8 +166,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def article_list(request: HttpRequest) -> HttpResponse:
     """The articles a user may open, with language, claim count and their progress."""
     articles = (
-        Article.objects.visible_to(request.user)
-        .with_progress(request.user)
+        reading.with_progress(Article.objects.visible_to(request.user), request.user)
         .select_related("project")
         .defer("text")
         .order_by("project__name", "external_id")
@@ -187,30 +184,10 @@ def article_list(request: HttpRequest) -> HttpResponse:
             "project": project,
             "projects": Project.objects.all(),
             "formats": exporting.FORMATS,
-            "queue": _queue(request.user),
+            "queue": reading.queue(request.user),
             "can_review": is_adjudicator(request.user),
         },
     )
-
-
-def _queue(user) -> dict | None:
-    """The user's assignments: how many are submitted, and the article to open next."""
-    mine = Assignment.objects.filter(annotator=user)
-    counts = Counter(mine.values_list("state", flat=True))
-    if not counts:
-        return None
-    upcoming = (
-        mine.exclude(state=Assignment.State.SUBMITTED)
-        .annotate(started=Case(When(state=Assignment.State.IN_PROGRESS, then=0), default=1))
-        .order_by("started", "article_id")
-        .select_related("article")
-        .first()
-    )
-    return {
-        "total": sum(counts.values()),
-        "submitted": counts[Assignment.State.SUBMITTED],
-        "next": upcoming.article if upcoming else None,
-    }
 
 
 @require_safe

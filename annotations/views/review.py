@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections import Counter
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django_htmx.http import reswap, retarget
 from django.views.decorators.http import require_POST, require_safe
 
-from .. import agreement, reports, workflow
+from .. import reading, workflow
 from ..forms import GROUP_KEY, DecisionForm, GoldForm, UnanimousForm
 from ..models import Article, Assignment, Claim, GoldClaim, Project, Rejection, is_adjudicator
 from .common import adjudicator_required, claim_labels, whole_number
@@ -31,37 +30,10 @@ def _article(pk: int) -> Article:
 
 
 def _context(request: HttpRequest, article: Article, form: GoldForm | None = None, refusal: str = "") -> dict:
-    # The claims are read once, with whether each is decided: groups, versions and
-    # buttons all describe the same moment, however busy the annotators are.
-    claims = list(Claim.objects.for_article(article).with_labels().with_decided().order_by("start", "end", "pk"))
-    assignments = list(Assignment.objects.filter(article=article).select_related("annotator").order_by("pk"))
-    by_user = reports.spans_by_annotator(claims, [a.annotator.username for a in assignments])
-    shown = reports.annotator_names(article.project, by_user)
-    by_id = {claim.pk: claim for claim in claims}
-    groups = []
-    for group in agreement.group_claims(by_user):
-        versions = [{"claim": by_id[span.id], "who": shown[name]} for name, span in group.members]
-        groups.append(
-            {
-                "key": group.key,
-                "status": group.status,
-                "decided": any(version["claim"].decided for version in versions),
-                "versions": versions,
-            }
-        )
-    waiting = sum(not assignment.is_submitted for assignment in assignments)
     return {
         "article": article,
         "project": article.project,
-        "groups": groups,
-        "counts": Counter(g["status"] for g in groups if not g["decided"]),
-        "unanimous": " ".join(g["key"] for g in groups if g["status"] == agreement.AGREE and not g["decided"]),
-        "gold": GoldClaim.objects.filter(article=article).with_labels(),
-        "rejections": Rejection.objects.filter(article=article).prefetch_related("claims"),
-        "assignments": sorted(
-            ({"assignment": a, "who": shown[a.annotator.username]} for a in assignments), key=lambda row: row["who"]
-        ),
-        "waiting": waiting,
+        **reading.adjudication(article),
         "form": form if form is not None else GoldForm(article=article),
         "refusal": refusal,
         "can_annotate": True,
@@ -257,10 +229,10 @@ def assignment_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 def project_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     """Agreement per article (worst first) and per annotator, and progress; CSV with ?format=csv."""
     project = get_object_or_404(Project, pk=pk)
-    data = reports.dashboard(project.articles.all(), project)
+    data = reading.dashboard(project.articles.all(), project)
     if request.GET.get("format") == "csv":
         response = StreamingHttpResponse(
-            (line.encode("utf-8") for line in reports.dashboard_csv(data["articles"])),
+            (line.encode("utf-8") for line in reading.dashboard_csv(data["articles"])),
             content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = f'attachment; filename="agreement-project-{project.pk}.csv"'
@@ -282,27 +254,8 @@ def article_compare(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = Assignment.objects.of(article, request.user)
     if not is_adjudicator(request.user) and (assignment is None or not assignment.is_submitted):
         raise PermissionDenied(_("Submit the article first; then you can compare your claims with the gold claims."))
-    own = list(Claim.objects.for_article(article).filter(annotator=request.user).with_labels())
-    gold = list(GoldClaim.objects.filter(article=article).with_labels())
-    pairs = agreement.overlap_pairs([c.as_span() for c in own], [g.as_span() for g in gold])
-    labels = ("claim_type", "check_worthiness", "verification_status", "attribution", "source")
-    matched = [
-        {
-            "own": own[i],
-            "gold": gold[j],
-            "same_span": (own[i].start, own[i].end) == (gold[j].start, gold[j].end),
-            "different": [name for name in labels if getattr(own[i], f"{name}_id") != getattr(gold[j], f"{name}_id")],
-        }
-        for i, j in pairs
-    ]
     return render(
         request,
         "annotations/compare.html",
-        {
-            "article": article,
-            "matched": matched,
-            "missed": [g for j, g in enumerate(gold) if j not in {j for _i, j in pairs}],
-            "extra": [c for i, c in enumerate(own) if i not in {i for i, _j in pairs}],
-            "gold_count": len(gold),
-        },
+        {"article": article, **reading.compare_with_gold(article, request.user)},
     )

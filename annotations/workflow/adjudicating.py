@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from .. import agreement, reports
+from .. import agreement
 from ..models import (
     Article,
     Assignment,
@@ -97,7 +97,9 @@ def _locked_groups(article: Article, seen_groups: list[dict]) -> tuple[list[tupl
                 raise StaleGroup(CHANGED)
     if decided_claim_ids(article.pk).intersection(ids):
         raise StaleGroup(_("These claims were already decided; the page shows the decision."))
-    by_user = reports.article_claims(article)
+    everyone = Claim.objects.filter(article=article).select_related("annotator")
+    assigned = Assignment.objects.filter(article=article).values_list("annotator__username", flat=True)
+    by_user = agreement.by_annotator(((claim.annotator.username, claim.as_span()) for claim in everyone), assigned)
     current = {frozenset(span.id for _name, span in group.members): group for group in agreement.group_claims(by_user)}
     locked = []
     for seen in seen_groups:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
 from .. import text as textlib
-from ..models import Article, Assignment, Claim, GoldClaim, Source
+from ..models import LABEL_FIELDS, Article, Assignment, Claim, GoldClaim, Source
 
 
 class StaleVersion(Exception):
@@ -73,9 +73,6 @@ def _locked_claim(claim: Claim, version: int | None) -> Claim:
     return current
 
 
-LABELS = ("claim_type", "check_worthiness", "verification_status", "attribution")
-
-
 def _replayed(existing: Claim | GoldClaim, data: dict, seen: dict | None = None) -> Claim | GoldClaim:
     """A form sent again: the object it made, if this is the same content; otherwise TokenReused."""
     name = (data.get("source_name") or "").strip()
@@ -83,7 +80,7 @@ def _replayed(existing: Claim | GoldClaim, data: dict, seen: dict | None = None)
         "start": data["start"],
         "end": data["end"],
         "quote": data["quote"],
-        **{f"{label}_id": data[label].pk for label in LABELS},
+        **{f"{label}_id": data[label].pk for label in LABEL_FIELDS},
         "source": (name, data["source_kind"]) if name else None,
         "source_start": data.get("source_start") if name else None,
         "source_end": data.get("source_end") if name else None,
@@ -114,7 +111,7 @@ def _apply(claim: Claim, data: dict) -> None:
     text = claim.article.text
     claim.start, claim.end, claim.quote = data["start"], data["end"], data["quote"]
     claim.prefix, claim.suffix = textlib.span_context(text, claim.start, claim.end)
-    for name in LABELS:
+    for name in LABEL_FIELDS:
         setattr(claim, name, data[name])
     claim.source = _source(data)
     claim.source_start = data.get("source_start") if claim.source else None

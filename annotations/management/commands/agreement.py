@@ -4,7 +4,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from annotations import agreement, reports
+from annotations import agreement, reading
 from annotations.models import Article, Project
 
 
@@ -26,7 +26,7 @@ class Command(BaseCommand):
             if project is None:
                 raise CommandError(f"no project named {options['project']!r}")
             articles = articles.filter(project=project)
-        figures = agreement.project_figures(reports.agreement_articles(articles))
+        figures = agreement.project_figures(reading.agreement_articles(articles))
         if options["json"]:
             self.stdout.write(json.dumps(figures, indent=2, ensure_ascii=False))
             return

@@ -1,78 +1,21 @@
-"""Read-only project reports: agreement inputs, dashboard rows and their CSV.
+"""The project dashboard: agreement per article (worst first) and per annotator, progress, CSV.
 
-A fixed number of queries per report, however many articles and claims.
+A fixed number of queries, however many articles and claims.
 """
 
 from __future__ import annotations
 
-import base64
 import csv
 from collections import Counter
 from collections.abc import Iterator
 
 from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import Length
-from django.utils.crypto import salted_hmac
-from django.utils.translation import gettext as _
 
-from . import agreement
-from .exporting import LineBuffer, formula_safe
-from .models import Article, Assignment, Claim, GoldClaim, Rejection
-
-SPAN_FIELDS = (
-    "article_id", "annotator__username", "start", "end", "verification_status_id", "claim_type_id",
-    "check_worthiness_id", "attribution_id", "source_id", "pk", "version",
-)
-
-
-def to_span(row: tuple) -> agreement.Span:
-    """An agreement Span from a values_list row in SPAN_FIELDS order (article and annotator dropped)."""
-    _article, _user, start, end, verdict, claim_type, worthiness, attribution, source, pk, version = row
-    return agreement.Span(start, end, verdict, claim_type, worthiness, pk, (attribution, source), version)
-
-
-def agreement_articles(articles: QuerySet) -> list[agreement.ArticleClaims]:
-    """Each article with the claims of every compared annotator (assigned, or with a claim)."""
-    rows = articles.order_by("pk").annotate(length=Length("text")).values_list("pk", "external_id", "length")
-    by_id = {pk: agreement.ArticleClaims(key=external_id, length=length) for pk, external_id, length in rows}
-    assigned = Assignment.objects.filter(article__in=articles).values_list("article_id", "annotator__username")
-    for article_id, username in assigned:
-        by_id[article_id].claims.setdefault(username, [])
-    claims = Claim.objects.filter(article__in=articles).order_by("article_id", "start", "end", "pk")
-    for row in claims.values_list(*SPAN_FIELDS):
-        by_id[row[0]].claims.setdefault(row[1], []).append(to_span(row))
-    return list(by_id.values())
-
-
-def article_claims(article: Article) -> dict[str, list[agreement.Span]]:
-    """One article's compared annotators and their claims, as agreement sees them."""
-    return agreement_articles(Article.objects.filter(pk=article.pk))[0].claims
-
-
-def spans_by_annotator(claims, assigned: list[str]) -> dict[str, list[agreement.Span]]:
-    """As article_claims, from claims already loaded (a page reads its claims once)."""
-    by_user: dict[str, list[agreement.Span]] = {name: [] for name in assigned}
-    for claim in sorted(claims, key=lambda claim: (claim.start, claim.end, claim.pk)):
-        by_user.setdefault(claim.annotator.username, []).append(claim.as_span())
-    return by_user
-
-
-def annotator_names(project, usernames) -> dict[str, str]:
-    """How annotators are shown to adjudicators: their usernames, or stable pseudonyms.
-
-    With the project's "show annotator names" off, each annotator is "Annotator"
-    and a short code from a keyed hash of the project and the username: the same
-    on every page and download of the project, and not derivable from the
-    usernames or their order without the site's secret key.
-    """
-    if project.show_annotator_names:
-        return {name: name for name in usernames}
-    return {name: pseudonym(project.pk, name) for name in usernames}
-
-
-def pseudonym(project_id: int, username: str) -> str:
-    digest = salted_hmac("annotations.pseudonym", f"{project_id}:{username}").digest()
-    return _("Annotator %(code)s") % {"code": base64.b32encode(digest).decode()[:5]}
+from .. import agreement
+from ..exporting import LineBuffer, formula_safe
+from ..models import Assignment, GoldClaim, Rejection
+from .names import annotator_names
+from .spans import agreement_articles
 
 
 def dashboard(articles: QuerySet, project=None) -> dict:
