@@ -13,6 +13,7 @@ from __future__ import annotations
 from html import escape
 
 from django import template
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
@@ -70,11 +71,30 @@ def _shortened(quote: str, limit: int = 300) -> str:
     return quote if len(quote) <= limit else Truncator(quote).chars(limit)
 
 
-def item_html(claim, *, article, labels: dict, claims_url: str, can_annotate: bool, csrf_token: str) -> str:
-    """One of the annotator's own claims in #claim-list; `labels` already escaped (see _escaped)."""
+def item_html(claim, *, article, labels: dict, key: str = "claim", css: str = "claim", header: str = "", footer: str = "", actions: str = "") -> str:
+    """The one markup of a claim or gold claim in any list (its own list, other annotators',
+    an adjudication group, the gold list); `labels` already escaped (see _escaped).
+
+    The page's script finds every item by `data-claim-id`, `data-start` and `data-end`.
+    """
+    pk, start, end = int(claim.pk), int(claim.start), int(claim.end)
     source = ""
     if claim.source_start is not None:
         source = f' data-source-start="{int(claim.source_start)}" data-source-end="{int(claim.source_end)}"'
+    claim_id = pk if key == "claim" else f"{key}-{pk}"
+    return (
+        f'<li class="{css}" id="{key}-{pk}" tabindex="-1" data-claim-id="{claim_id}" data-start="{start}" data-end="{end}"{source}>'
+        f'{header}<blockquote lang="{escape(article.language)}" dir="{escape(article.direction)}">{escape(_shortened(claim.quote))}</blockquote>'
+        f"{labels_html(claim, labels)}{footer}{actions}</li>"
+    )
+
+
+def _offsets(claim) -> str:
+    return f'<span class="muted" dir="ltr">{int(claim.start)}–{int(claim.end)}</span>'
+
+
+def own_item_html(claim, *, article, labels: dict, claims_url: str, can_annotate: bool, csrf_token: str) -> str:
+    """One of the annotator's own claims in #claim-list, with Edit and Delete (or why it is frozen)."""
     actions = ""
     if getattr(claim, "decided", False):
         actions = f'<p class="frozen muted">{labels["frozen"]}</p>'
@@ -89,20 +109,14 @@ def item_html(claim, *, article, labels: dict, claims_url: str, can_annotate: bo
             f'<input type="hidden" name="version" value="{int(claim.version)}">'
             f'<button type="submit" class="link danger">{labels["delete"]}</button></form></div>'
         )
-    start, end = int(claim.start), int(claim.end)
-    return (
-        f'<li class="claim" id="claim-{int(claim.pk)}" tabindex="-1" data-claim-id="{int(claim.pk)}" '
-        f'data-start="{start}" data-end="{end}"{source}>'
-        f'<blockquote lang="{escape(article.language)}" dir="{escape(article.direction)}">{escape(_shortened(claim.quote))}</blockquote>'
-        f"{labels_html(claim, labels)}"
-        f'<p class="muted" dir="ltr">{start}–{end} · v{int(claim.version)}</p>{actions}</li>'
-    )
+    footer = f'<p class="muted" dir="ltr">{int(claim.start)}–{int(claim.end)} · v{int(claim.version)}</p>'
+    return item_html(claim, article=article, labels=labels, footer=footer, actions=actions)
 
 
 def render_item(claim, *, article, labels: dict, claims_url: str, can_annotate: bool, csrf_token: str) -> SafeString:
     """One list item, for a view's response (escapes the labels itself)."""
     return mark_safe(
-        item_html(claim, article=article, labels=_escaped(labels), claims_url=claims_url, can_annotate=can_annotate, csrf_token=csrf_token)
+        own_item_html(claim, article=article, labels=_escaped(labels), claims_url=claims_url, can_annotate=can_annotate, csrf_token=csrf_token)
     )
 
 
@@ -124,7 +138,71 @@ def claim_items(context, claims) -> SafeString:
         "can_annotate": context["can_annotate"],
         "csrf_token": str(context.get("csrf_token", "")),
     }
-    return mark_safe("".join(item_html(claim, **options) for claim in claims))
+    return mark_safe("".join(own_item_html(claim, **options) for claim in claims))
+
+
+@register.simple_tag(takes_context=True)
+def other_claim_item(context, claim) -> SafeString:
+    """Another annotator's claim, read-only, named as the project shows annotators (`claim.who`)."""
+    header = f'<p class="who">{escape(claim.who)}</p>'
+    return mark_safe(
+        item_html(claim, article=context["article"], labels=_escaped_once(context), key="other", css="claim other", header=header)
+    )
+
+
+def _review_urls(context) -> dict:
+    """The adjudication page's action URLs, reversed once per render."""
+    cache = context.render_context
+    if "claims:review-urls" not in cache:
+        article = context["article"].pk
+        cache["claims:review-urls"] = {
+            "accept": escape(reverse("group_accept", args=[article])),
+            "page": escape(reverse("adjudication_detail", args=[article])),
+            "gold_delete": escape(reverse("gold_delete", args=[0]).removesuffix("0/delete/")),
+        }
+    return cache["claims:review-urls"]
+
+
+def _csrf_input(context) -> str:
+    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(str(context.get("csrf_token", "")))}">'
+
+
+@register.simple_tag(takes_context=True)
+def version_item(context, version, group) -> SafeString:
+    """One annotator's version in an adjudication group, with Accept and Edit and merge while undecided."""
+    claim, labels, urls = version["claim"], _escaped_once(context), _review_urls(context)
+    header = f'<p class="who">{escape(version["who"])} {_offsets(claim)}</p>'
+    actions = ""
+    if not group["decided"] and not context.get("waiting"):
+        key = escape(group["key"])
+        edit = f'{urls["page"]}?group={key}&amp;from={int(claim.pk)}'
+        actions = (
+            f'<div class="actions"><form method="post" action="{urls["accept"]}" hx-post="{urls["accept"]}" '
+            f'hx-target="#decisions" hx-swap="outerHTML" class="inline">{_csrf_input(context)}'
+            f'<input type="hidden" name="group" value="{key}"><input type="hidden" name="claim" value="{int(claim.pk)}">'
+            f'<button type="submit" class="accept">{labels["accept"]}</button></form>'
+            f'<a href="{edit}" hx-get="{edit}" hx-target="#claim-form" hx-swap="outerHTML" class="edit">{labels["edit_merge"]}</a></div>'
+        )
+    return mark_safe(item_html(claim, article=context["article"], labels=labels, header=header, actions=actions))
+
+
+@register.simple_tag(takes_context=True)
+def gold_item(context, gold) -> SafeString:
+    """A gold claim: its provenance, adjudicator, decision note, and Remove (at the version shown)."""
+    labels, urls = _escaped_once(context), _review_urls(context)
+    by = labels["by"].replace("%(name)s", escape(gold.adjudicator.get_username()))
+    header = f'<p class="who"><span class="badge provenance">{escape(str(gold.get_provenance_display()))}</span> {by} {_offsets(gold)}</p>'
+    footer = f'<p class="note" dir="auto">{labels["decision"]} {escape(gold.decision_note)}</p>' if gold.decision_note else ""
+    action = f'{urls["gold_delete"]}{int(gold.pk)}/delete/'
+    actions = (
+        f'<form method="post" action="{action}" hx-post="{action}" hx-target="#decisions" hx-swap="outerHTML" '
+        f'hx-confirm="{labels["remove_confirm"]}" class="inline">{_csrf_input(context)}'
+        f'<input type="hidden" name="version" value="{int(gold.version)}">'
+        f'<button type="submit" class="link danger">{labels["remove"]}</button></form>'
+    )
+    return mark_safe(
+        item_html(gold, article=context["article"], labels=labels, key="gold", css="claim gold", header=header, footer=footer, actions=actions)
+    )
 
 
 @register.simple_tag(takes_context=True)

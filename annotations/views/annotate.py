@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_htmx.http import reswap
+from django_htmx.http import reswap, retarget
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from .. import exporting, reading, workflow
@@ -148,10 +148,7 @@ def _form_errors_response(
     body = render_to_string(f"{PAGE}#claim-form", context, request=request)
     if with_list:
         body += render_to_string(f"{PAGE}#claim-list", {**context, "oob_list": True}, request=request)
-    response = HttpResponse(body)
-    response["HX-Retarget"] = "#claim-form"
-    response["HX-Reswap"] = "outerHTML"
-    return response
+    return retarget(reswap(HttpResponse(body), "outerHTML"), "#claim-form")
 
 
 @require_safe

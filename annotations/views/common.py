@@ -58,6 +58,13 @@ def claim_labels() -> dict[str, str]:
         "delete": _("Delete"),
         "delete_confirm": _("Delete this claim?"),
         "frozen": _("Decided by an adjudicator: frozen"),
+        "accept": _("Accept this version"),
+        "edit_merge": _("Edit and merge"),
+        "remove": _("Remove"),
+        "remove_confirm": _("Remove this gold claim?"),
+        # %(name)s is filled in after escaping: the label's own markup-free text around it.
+        "by": _("by %(name)s"),
+        "decision": _("Decision:"),
         "no_claims": _("No claims yet. Select a claim in the text to start."),
     }
 
