@@ -181,6 +181,25 @@ class TestTextIsFrozen:
         article.refresh_from_db()
         assert article.text.startswith("مصطفى بالي")
 
+    def test_admin_article_fields_are_checked_as_an_import_row_is(self, admin_client, article, project):
+        url = reverse("admin:annotations_article_change", args=[article.pk])
+        for changes, reason in [
+            ({"language": "ar<script>"}, "language"),
+            ({"external_id": "   "}, "This field is required"),
+            ({"text": article.text + "\u200c" * 3, "title": "x"}, None),  # allowed: invisible characters inside real text
+        ]:
+            response = admin_client.post(url, self.article_data(article, **changes))
+            if reason is None:
+                continue
+            assert response.status_code == 200 and reason in response.content.decode(), changes
+        article.refresh_from_db()
+        assert article.language == "ar" and article.external_id == "baghuz-1"
+        # A valid edit goes through, and the language is stored as the import would store it.
+        response = admin_client.post(url, self.article_data(article, language="AR", title="عنوان"))
+        assert response.status_code == 302
+        article.refresh_from_db()
+        assert (article.language, article.title) == ("ar", "عنوان")
+
     def test_duplicate_text_in_a_project_is_a_form_error(self, admin_client, article, project):
         twin = factories.make_article("نص مختلف", project=project, external_id="twin")
         url = reverse("admin:annotations_article_change", args=[twin.pk])

@@ -270,6 +270,20 @@ class ArticleAdminForm(forms.ModelForm):
     def clean(self) -> dict:
         data = super().clean()
         text = data.get("text", self.instance.text if self.instance.pk else None)
+        if text is not None and not self.errors:
+            # The same checks as an imported row (importing.check_article), so an admin edit
+            # stores nothing an import would refuse and never reaches a database error.
+            published = data.get("published_at")
+            values = {
+                "text": text,
+                **{key: data.get(key) or "" for key in ("external_id", "title", "language", "url", "outlet")},
+                "published_at": published.isoformat() if published else "",
+            }
+            try:
+                checked = importing.check_article(str(_("this form")), None, values, importing.ImportOptions.from_settings(), {"file": ""})
+            except importing.ImportRefused as refused:
+                raise forms.ValidationError(refused.reason, code=refused.code) from None
+            data["external_id"], data["language"] = checked.external_id, checked.language
         if text is not None and data.get("project") is not None:
             digest = textlib.sha256_hex(text)
             twin = Article.objects.filter(project=data["project"], text_sha256=digest).exclude(pk=self.instance.pk).first()

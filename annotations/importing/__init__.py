@@ -26,6 +26,7 @@ from .readers import (  # noqa: F401
     _formats,
     _shown,
     _unsupported,
+    check_article,
     derive_title,
     json_objects,
     parse_file,

@@ -114,7 +114,7 @@ def parse_file(name: str, data: bytes, options: ImportOptions) -> Iterator[Artic
     suffix = Path(name).suffix.lower()
     stem = Path(name).stem
     if suffix == ".txt":
-        yield _article(name, None, {"external_id": stem, "text": decoded.text}, options, file_info)
+        yield check_article(name, None, {"external_id": stem, "text": decoded.text}, options, file_info)
         return
     if suffix == ".csv":
         rows = _csv_rows(name, decoded.text)
@@ -128,7 +128,7 @@ def parse_file(name: str, data: bytes, options: ImportOptions) -> Iterator[Artic
             continue
         values.setdefault("external_id", f"{stem}-{row}")
         try:
-            yield _article(name, row, values, options, file_info)
+            yield check_article(name, row, values, options, file_info)
         except ImportRefused as refused:
             yield refused
 
@@ -263,7 +263,9 @@ def _string(name: str, row: int | None, values: dict, key: str, limit: int) -> s
     return value
 
 
-def _article(name: str, row: int | None, values: dict, options: ImportOptions, file_info: dict) -> ArticleInput:
+def check_article(name: str, row: int | None, values: dict, options: ImportOptions, file_info: dict) -> ArticleInput:
+    """One article's fields, validated as every path that writes an article needs them (import
+    files, the admin's upload and the admin's article form): ImportRefused names what is wrong."""
     if "text" not in values:
         raise ImportRefused(name, _("missing 'text'"), row, code="missing_text")
     text = values["text"]
