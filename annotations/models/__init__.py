@@ -6,20 +6,17 @@ into `Article.text`; see `annotations.text`.
 
 from .claims import (  # noqa: F401
     Claim,
-    ClaimQuerySet,
     GoldClaim,
     Provenance,
     Rejection,
     Source,
     SourceKind,
     SPAN_FIELDS,
-    SpanLabels,
     article_text_frozen,
     decided_claim_ids,
-    decided_condition,
     to_span,
 )
 from .imports import ImportJob, ImportJobFile  # noqa: F401
 from .roles import ADJUDICATOR_GROUP, ANNOTATOR_GROUP, is_adjudicator  # noqa: F401
-from .vocabulary import LABEL_FIELDS, TERM_FIELDS, Attribution, CheckWorthiness, ClaimType, Term, Verdict  # noqa: F401
-from .work import Article, ArticleQuerySet, Assignment, Project  # noqa: F401
+from .vocabulary import LABEL_FIELDS, TERM_FIELDS, Attribution, CheckWorthiness, ClaimType, Verdict  # noqa: F401
+from .work import Article, Assignment, Project  # noqa: F401

@@ -32,8 +32,6 @@ class SourceKind(models.TextChoices):
 class Source(models.Model):
     """A claimant, reused across articles: one source with many claims."""
 
-    Kind = SourceKind
-
     name = models.CharField(_("name as written"), max_length=300)
     name_latin = models.CharField(_("Latin transliteration"), max_length=300, blank=True)
     kind = models.CharField(_("kind"), max_length=30, choices=SourceKind, default=SourceKind.PERSON)
@@ -164,22 +162,10 @@ class SpanLabels(models.Model):
             ),
         ]
 
-    # Labels from the vocabulary cache: listing claims needs no join and no Term objects.
+    # The verdict's label from the vocabulary cache (the compare page): no join, no Term object.
     @property
     def verification_status_label(self) -> str:
         return term_label(Verdict, self.verification_status_id)
-
-    @property
-    def claim_type_label(self) -> str:
-        return term_label(ClaimType, self.claim_type_id)
-
-    @property
-    def check_worthiness_label(self) -> str:
-        return term_label(CheckWorthiness, self.check_worthiness_id)
-
-    @property
-    def attribution_label(self) -> str:
-        return term_label(Attribution, self.attribution_id)
 
     def as_span(self) -> agreement.Span:
         """This claim as the agreement code sees it."""
