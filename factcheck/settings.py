@@ -227,9 +227,27 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
+# Each line once. Django's defaults give the "django" logger a console handler
+# of its own in DEBUG, and its records also propagate to the root's handler,
+# so every Django line was printed twice. Here "django" keeps its INFO level
+# (runserver's "Watching for file changes", 404 warnings) and no handler of its
+# own, so the root's prints it, DEBUG or not. (Its default mail_admins handler
+# goes too: ADMINS is not set, so it sent nothing.) Naming "django" resets its
+# child loggers, so runserver's request lines ("django.server") are declared
+# again exactly as Django declares them: their own dated format, not propagated.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server", "level": "INFO"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
 }
