@@ -213,15 +213,27 @@ TASKS = {
     }
 }
 
+# Trying the production settings on one machine without HTTPS: secure cookies
+# would never come back over plain HTTP, so logging in would fail. Local trials
+# only: refused unless every allowed host is this machine, and `check --deploy`
+# warns about what it turns off.
+PLAIN_HTTP_TRIAL = not DEBUG and env_bool("PLAIN_HTTP_TRIAL", False)
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+if PLAIN_HTTP_TRIAL and not set(ALLOWED_HOSTS) <= LOCAL_HOSTS:
+    raise ImproperlyConfigured(
+        "PLAIN_HTTP_TRIAL is for trials on this machine only: ALLOWED_HOSTS may name only "
+        "127.0.0.1, localhost and ::1."
+    )
+
 # Production hardening, active whenever DEBUG is off.
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True) and not PLAIN_HTTP_TRIAL
+    SESSION_COOKIE_SECURE = not PLAIN_HTTP_TRIAL
+    CSRF_COOKIE_SECURE = not PLAIN_HTTP_TRIAL
+    SECURE_HSTS_SECONDS = 0 if PLAIN_HTTP_TRIAL else int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True) and not PLAIN_HTTP_TRIAL
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

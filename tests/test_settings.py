@@ -34,3 +34,24 @@ def test_each_django_log_line_is_printed_once(debug):
         assert sum(message in line for line in lines) == 1, result.stderr
     # runserver's request lines keep Django's dated format.
     assert any(line.startswith("[") and line.endswith("] GET /nope 404") for line in lines), result.stderr
+
+
+SECURITY = "print(json.dumps([settings.SECURE_SSL_REDIRECT, settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE, settings.SECURE_HSTS_SECONDS]))"
+
+
+def test_production_settings_insist_on_https():
+    result = start(SECURITY, DEBUG="0", SECRET_KEY="test-" + "x" * 50)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [True, True, True, 31536000]
+
+
+def test_plain_http_trial_turns_off_https_only_settings_on_this_machine():
+    result = start(SECURITY, DEBUG="0", SECRET_KEY="test-" + "x" * 50, PLAIN_HTTP_TRIAL="1")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [False, False, False, 0]
+
+
+def test_plain_http_trial_is_refused_for_other_hosts():
+    result = start(SECURITY, DEBUG="0", SECRET_KEY="test-" + "x" * 50, PLAIN_HTTP_TRIAL="1", ALLOWED_HOSTS="factcheck.example.org")
+    assert result.returncode != 0
+    assert "PLAIN_HTTP_TRIAL is for trials on this machine only" in result.stderr
