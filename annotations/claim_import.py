@@ -1,4 +1,4 @@
-"""Loading claims in the export's JSON shape (design.md §5): all or nothing.
+"""Loading claims in the export's JSON shape (docs/exports.md): all or nothing.
 
 For migrating from another tool, for pre-annotations and for restoring a
 backup. Articles must exist (matched by external_id, refused if their text
