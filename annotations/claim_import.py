@@ -1,4 +1,4 @@
-"""Loading claims in the export's JSON shape (design.md §5): all or nothing.
+"""Loading claims in the export's JSON shape (docs/exports.md): all or nothing.
 
 For migrating from another tool, for pre-annotations and for restoring a
 backup. Articles must exist (matched by external_id, refused if their text
@@ -13,9 +13,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 from . import text as textlib
 from .forms import ClaimForm, GoldForm
@@ -32,6 +35,9 @@ class ClaimLoad:
     where: str
     gold: bool = False
     from_claims: list = field(default_factory=list)
+    # When the claim was made and last changed, as the file says; None: the time of loading.
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
 
 
 @dataclass
@@ -39,7 +45,6 @@ class LoadPlan:
     claims: list[ClaimLoad] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     problems: list[ImportRefused] = field(default_factory=list)
-    articles: set[int] = field(default_factory=set)
 
 
 def plan_load(name: str, data: bytes, *, project=None, max_bytes: int = 0) -> LoadPlan:
@@ -69,7 +74,6 @@ def plan_load(name: str, data: bytes, *, project=None, max_bytes: int = 0) -> Lo
         if not isinstance(claims, list):
             plan.problems.append(ImportRefused(name, "'claims' must be a list", row))
             continue
-        plan.articles.add(article.pk)
         for number, claim in enumerate(claims, start=1):
             where = f"article {article.external_id!r}, claim {number}"
             try:
@@ -184,7 +188,35 @@ def _claim(name: str, row: int, where: str, article: Article, claim: object, use
         )
         raise ImportRefused(name, f"{where}: {reasons}", row)
     data = {**form.cleaned_data, "provenance": claim["provenance"]} if gold else form.cleaned_data
-    return ClaimLoad(article=article, annotator=users[username], data=data, where=where, gold=gold, from_claims=from_claims)
+    created_at, updated_at = _timestamps(name, row, where, claim)
+    return ClaimLoad(
+        article=article, annotator=users[username], data=data, where=where, gold=gold, from_claims=from_claims,
+        created_at=created_at, updated_at=updated_at,
+    )
+
+
+def _timestamps(name: str, row: int, where: str, claim: dict) -> tuple[datetime | None, datetime | None]:
+    """The claim's `created_at` and `updated_at`, so a restored backup keeps when claims were made.
+
+    A missing one takes the other's value (a tool that records one time);
+    with neither, both are the time of loading. A time without an offset is UTC.
+    """
+    found = {}
+    for key in ("created_at", "updated_at"):
+        value = claim.get(key)
+        if value is None:
+            continue
+        try:
+            moment = parse_datetime(value) if isinstance(value, str) else None
+        except ValueError:  # well-formed but impossible, e.g. a 13th month
+            moment = None
+        if moment is None:
+            raise ImportRefused(
+                name, _("%(where)s: '%(key)s' must be an ISO 8601 date and time") % {"where": where, "key": key}, row
+            )
+        found[key] = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    created_at = found.get("created_at", found.get("updated_at"))
+    return created_at, found.get("updated_at", created_at)
 
 
 def _from_claims(name: str, row: int, where: str, article: Article, links: object) -> list[Claim]:

@@ -1,4 +1,4 @@
-"""Forms: the claim form validates every span against the stored text (design.md §4)."""
+"""Forms: the claim form validates every span against the stored text (docs/offsets.md)."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ A large upload (tens of thousands of articles) takes longer to check and
 write than a web worker may spend on one request, and a request killed
 half-way rolls the whole import back. So the upload view only stores the
 files and enqueues `run_import_job`; `manage.py db_worker` runs it, with the
-same rules as `import_articles` (importing.py) and still all or nothing.
+same rules as `import_articles` (importing/) and still all or nothing.
 """
 
 from __future__ import annotations

@@ -213,23 +213,53 @@ TASKS = {
     }
 }
 
+# Trying the production settings on one machine without HTTPS: secure cookies
+# would never come back over plain HTTP, so logging in would fail. Local trials
+# only: refused unless every allowed host is this machine, and `check --deploy`
+# warns about what it turns off.
+PLAIN_HTTP_TRIAL = not DEBUG and env_bool("PLAIN_HTTP_TRIAL", False)
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+if PLAIN_HTTP_TRIAL and not set(ALLOWED_HOSTS) <= LOCAL_HOSTS:
+    raise ImproperlyConfigured(
+        "PLAIN_HTTP_TRIAL is for trials on this machine only: ALLOWED_HOSTS may name only "
+        "127.0.0.1, localhost and ::1."
+    )
+
 # Production hardening, active whenever DEBUG is off.
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True) and not PLAIN_HTTP_TRIAL
+    SESSION_COOKIE_SECURE = not PLAIN_HTTP_TRIAL
+    CSRF_COOKIE_SECURE = not PLAIN_HTTP_TRIAL
+    SECURE_HSTS_SECONDS = 0 if PLAIN_HTTP_TRIAL else int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True) and not PLAIN_HTTP_TRIAL
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
+# Each line once. Django's defaults give the "django" logger a console handler
+# of its own in DEBUG, and its records also propagate to the root's handler,
+# so every Django line was printed twice. Here "django" keeps its INFO level
+# (runserver's "Watching for file changes", 404 warnings) and no handler of its
+# own, so the root's prints it, DEBUG or not. (Its default mail_admins handler
+# goes too: ADMINS is not set, so it sent nothing.) Naming "django" resets its
+# child loggers, so runserver's request lines ("django.server") are declared
+# again exactly as Django declares them: their own dated format, not propagated.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server", "level": "INFO"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
 }

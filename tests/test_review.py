@@ -235,7 +235,7 @@ class TestImportAnnotations:
         Claim.objects.all().delete()
         path = tmp_path / "claims.json"
         path.write_bytes(data)
-        assert "Loaded 4 claim(s) on 1 article(s)" in command("import_annotations", str(path))
+        assert "Loaded 4 claim(s) and 0 gold claim(s) on 1 article(s); 0 already present." in command("import_annotations", str(path))
         assert sorted(Claim.objects.values_list("annotator__username", "start", "end", "quote", "verification_status_id")) == before
         assert "Loaded 0 claim(s)" in command("import_annotations", str(path)) and Claim.objects.count() == 4
 

@@ -1,6 +1,6 @@
 """Django admin: raw CRUD for everything, with import/export and history.
 
-Articles are imported through `importing.py` (the same code as the
+Articles are imported through `importing/` (the same code as the
 import_articles command) and exported through `exporting.py` (the same
 formats as export_annotations), never through a second definition.
 """

@@ -1,4 +1,4 @@
-"""Agreement between annotators, exactly as design.md §7 defines it. Pure Python.
+"""Agreement between annotators, exactly as the README (Agreement) defines it. Pure Python.
 
 Per article, the annotators compared are those with an assignment or at least
 one claim on it. For each pair (a, b) on an article:

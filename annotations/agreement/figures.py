@@ -1,4 +1,4 @@
-"""The agreement report of design.md §7: per project, per article and per annotator."""
+"""The agreement report (README, Agreement): per project, per article and per annotator."""
 
 from __future__ import annotations
 
@@ -82,7 +82,7 @@ def _project_unitizing(articles: Sequence[ArticleClaims]) -> float | None:
 
 
 def project_figures(articles: Sequence[ArticleClaims]) -> dict:
-    """The figures `agreement --json` prints (design.md §7)."""
+    """The figures `agreement --json` prints (README, Agreement)."""
     pooled = _Pooled()
     annotators: set[str] = set()
     for article in articles:

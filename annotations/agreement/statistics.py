@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 
-# Verdicts on the ordinal scale, lowest first (design.md §7).
+# Verdicts on the ordinal scale, lowest first (README, Agreement).
 ORDINAL_VERDICTS = ("false", "mostly_false", "misleading", "mixed", "mostly_true", "true")
 
 

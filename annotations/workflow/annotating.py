@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -220,19 +222,56 @@ def assign_articles(*, articles, annotators, per_article: int) -> int:
     return len(created)
 
 
-def load_claims(*, loads) -> int:
+@dataclass(frozen=True)
+class Loaded:
+    """What load_claims wrote: annotators' claims, gold claims, and the articles that got either."""
+
+    claims: int
+    gold: int
+    articles: int
+
+
+def _stamp(row, load) -> bool:
+    """Put the file's timestamps on a written row; True if it has any to keep.
+
+    auto_now_add and auto_now stamp every insert with the time of writing, and a
+    restored backup should say when its claims were made, not when they were
+    restored: the times are set again after the insert (an update does not
+    re-stamp them).
+    """
+    if load.created_at is None:
+        return False
+    row.created_at, row.updated_at = load.created_at, load.updated_at
+    return True
+
+
+def load_claims(*, loads) -> Loaded:
     """Write validated claims and gold claims from a file in one transaction.
 
-    Annotators get (in progress) assignments on the articles they have claims on.
+    Claims keep the `created_at` and `updated_at` the file gives. Annotators get
+    (in progress) assignments on the articles they have claims on.
     """
+    loads = list(loads)
+    claim_loads = [load for load in loads if not load.gold]
     with transaction.atomic():
         claims = []
-        for load in (load for load in loads if not load.gold):
+        for load in claim_loads:
             _start_assignment(user=load.annotator, article=load.article)
             claim = Claim(article=load.article, annotator=load.annotator)
             _apply(claim, load.data)
             claims.append(claim)
-        bulk_create_with_history(claims, Claim, batch_size=500)
+        # Not bulk_create_with_history: its history rows would copy the time of
+        # writing; they are written once the rows carry the file's times.
+        if connections[Claim.objects.db].features.can_return_rows_from_bulk_insert:
+            Claim.objects.bulk_create(claims, batch_size=500)
+        else:  # SQLite before 3.35 returns no ids from a bulk insert, and history rows need them
+            for claim in claims:
+                claim.skip_history_when_saving = True
+                claim.save()
+                del claim.skip_history_when_saving
+        stamped = [claim for claim, load in zip(claims, claim_loads) if _stamp(claim, load)]
+        Claim.objects.bulk_update(stamped, ["created_at", "updated_at"], batch_size=500)
+        Claim.history.bulk_history_create(claims, batch_size=500)
         gold_count = 0
         for load in (load for load in loads if load.gold):
             gold = GoldClaim(
@@ -242,7 +281,14 @@ def load_claims(*, loads) -> int:
                 decision_note=load.data.get("decision_note") or "",
             )
             _apply(gold, load.data)
-            gold.save()
+            gold.skip_history_when_saving = True  # recorded below, with the file's times
+            try:
+                gold.save()
+            finally:
+                del gold.skip_history_when_saving
+            if _stamp(gold, load):
+                GoldClaim.objects.filter(pk=gold.pk).update(created_at=gold.created_at, updated_at=gold.updated_at)
+            GoldClaim.history.bulk_history_create([gold])
             gold.annotations.set(load.from_claims)
             gold_count += 1
-    return len(claims) + gold_count
+    return Loaded(claims=len(claims), gold=gold_count, articles=len({load.article.pk for load in loads}))

@@ -1,4 +1,4 @@
-"""Print the agreement figures of design.md §7 as a table or as JSON."""
+"""Print the agreement figures (defined in the README, Agreement) as a table or as JSON."""
 
 import json
 

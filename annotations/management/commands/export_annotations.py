@@ -2,7 +2,9 @@
 
 import sys
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from annotations import exporting
 from annotations.models import Article, Claim, GoldClaim, Project
@@ -29,7 +31,11 @@ class Command(BaseCommand):
                 raise CommandError(f"no project named {options['project']!r}")
             articles = articles.filter(project=project)
         if options["annotator"]:
-            claims = claims.filter(annotator__username=options["annotator"])
+            # A mistyped name would otherwise give an export with no claims, which looks like a real one.
+            annotator = get_user_model().objects.filter(username=options["annotator"]).first()
+            if annotator is None:
+                raise CommandError(_("no user named %(name)r") % {"name": options["annotator"]})
+            claims = claims.filter(annotator=annotator)
         chunks = exporting.stream(options["format"], articles=articles, claims=claims, gold=options["gold"])
         if options["output"]:
             # newline="" so CSV's own CRLF row ends and the texts' LFs are kept as they are.

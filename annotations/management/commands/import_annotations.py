@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from annotations import claim_import, workflow
 from annotations.models import Project
@@ -40,11 +41,25 @@ class Command(BaseCommand):
                 self.stderr.write(f"refused {problem}")
             raise CommandError(f"{len(plan.problems)} problem(s) found; nothing was loaded.")
         if options["dry_run"]:
-            self.stdout.write(f"Dry run: would load {len(plan.claims)} claim(s); {len(plan.skipped)} already present.")
+            gold = sum(load.gold for load in plan.claims)
+            self.stdout.write(
+                _(
+                    "Dry run: would load %(claims)d claim(s) and %(gold)d gold claim(s) on %(articles)d article(s); "
+                    "%(skipped)d already present. Nothing was written."
+                )
+                % {
+                    "claims": len(plan.claims) - gold,
+                    "gold": gold,
+                    "articles": len({load.article.pk for load in plan.claims}),
+                    "skipped": len(plan.skipped),
+                }
+            )
             return
-        created = workflow.load_claims(loads=plan.claims)
+        loaded = workflow.load_claims(loads=plan.claims)
+        # Articles that got a claim or a gold claim, not every article the file names.
         self.stdout.write(
             self.style.SUCCESS(
-                f"Loaded {created} claim(s) on {len(plan.articles)} article(s); {len(plan.skipped)} already present."
+                _("Loaded %(claims)d claim(s) and %(gold)d gold claim(s) on %(articles)d article(s); %(skipped)d already present.")
+                % {"claims": loaded.claims, "gold": loaded.gold, "articles": loaded.articles, "skipped": len(plan.skipped)}
             )
         )

@@ -1,5 +1,5 @@
 /*
- * Pure functions for the offset contract (design.md §4), shared by the page and
+ * Pure functions for the offset contract (docs/offsets.md), shared by the page and
  * by `node --test`. The browser counts in UTF-16 code units; the server stores
  * Unicode code points. These functions snap a selection outward to grapheme
  * boundaries, trim whitespace and invisible format characters from its edges,
