@@ -37,7 +37,7 @@ from ..models import (
     Verdict,
     article_text_frozen,
 )
-from ..views import export_response
+from ..http import export_response
 from .forms import (
     ArticleAdminForm,
     AtomicHistoryMixin,

@@ -21,7 +21,7 @@ from .. import importing
 from .. import text as textlib
 from ..forms import MAX_NOTE_CHARS, SPAN_MESSAGES, check_evidence
 from ..models import Article, Claim, article_text_frozen
-from ..views.common import whole_number
+from ..http import whole_number
 from ..workflow import FROZEN, waiting_annotators
 
 STALE = _(

@@ -10,4 +10,3 @@ from .annotate import (  # noqa: F401
     export_download,
     home,
 )
-from .common import export_response  # noqa: F401

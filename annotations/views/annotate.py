@@ -24,7 +24,8 @@ from .. import exporting, reading, workflow
 from ..forms import ClaimForm
 from ..models import Article, Assignment, Claim, Project, Source, is_adjudicator
 from ..templatetags.claims import render_item
-from .common import claim_labels, export_response, staff_required, whole_number
+from ..http import export_response, whole_number
+from .common import claim_labels, staff_required
 
 PAGE = "annotations/article_detail.html"
 LIST_FIELDS = (

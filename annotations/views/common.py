@@ -6,12 +6,9 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import StreamingHttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .. import exporting
 from ..models import is_adjudicator
 
 
@@ -34,14 +31,6 @@ def role_required(allowed, message):
 
 staff_required = role_required(lambda user: user.is_staff, gettext_lazy("Only administrators can do this."))
 adjudicator_required = role_required(is_adjudicator, gettext_lazy("Only adjudicators can do this."))
-
-
-def whole_number(value: str, *, digits: int = 18) -> int | None:
-    """A request parameter as a non-negative integer, or None: ASCII digits only (str.isdigit
-    also takes "²", which int() refuses) and short enough for a 64-bit column."""
-    if value and len(value) <= digits and value.isascii() and value.isdigit():
-        return int(value)
-    return None
 
 
 def claim_labels() -> dict[str, str]:
@@ -67,14 +56,3 @@ def claim_labels() -> dict[str, str]:
         "decision": _("Decision:"),
         "no_claims": _("No claims yet. Select a claim in the text to start."),
     }
-
-
-def export_response(fmt: str, *, articles, claims=None, gold: bool = False) -> StreamingHttpResponse:
-    """A streamed download of one export format (also used by the admin's export actions)."""
-    response = StreamingHttpResponse(
-        (chunk.encode("utf-8") for chunk in exporting.stream(fmt, articles=articles, claims=claims, gold=gold)),
-        content_type=f"{exporting.FORMATS[fmt]}; charset=utf-8",
-    )
-    stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
-    response["Content-Disposition"] = f'attachment; filename="{"gold" if gold else "claims"}-{stamp}.{fmt}"'
-    return response

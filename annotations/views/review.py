@@ -20,7 +20,8 @@ from django.views.decorators.http import require_POST, require_safe
 from .. import reading, workflow
 from ..forms import GROUP_KEY, DecisionForm, GoldForm, UnanimousForm
 from ..models import Article, Assignment, Claim, GoldClaim, Project, Rejection, is_adjudicator
-from .common import adjudicator_required, claim_labels, whole_number
+from ..http import whole_number
+from .common import adjudicator_required, claim_labels
 
 PAGE = "annotations/adjudication.html"
 

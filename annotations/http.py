@@ -1,0 +1,28 @@
+"""What the views and the admin share about requests and responses: parsing a posted number,
+and the streamed export download."""
+
+from __future__ import annotations
+
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+
+from . import exporting
+
+
+def whole_number(value: str, *, digits: int = 18) -> int | None:
+    """A request parameter as a non-negative integer, or None: ASCII digits only (str.isdigit
+    also takes "²", which int() refuses) and short enough for a 64-bit column."""
+    if value and len(value) <= digits and value.isascii() and value.isdigit():
+        return int(value)
+    return None
+
+
+def export_response(fmt: str, *, articles, claims=None, gold: bool = False) -> StreamingHttpResponse:
+    """A streamed download of one export format (also used by the admin's export actions)."""
+    response = StreamingHttpResponse(
+        (chunk.encode("utf-8") for chunk in exporting.stream(fmt, articles=articles, claims=claims, gold=gold)),
+        content_type=f"{exporting.FORMATS[fmt]}; charset=utf-8",
+    )
+    stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+    response["Content-Disposition"] = f'attachment; filename="{"gold" if gold else "claims"}-{stamp}.{fmt}"'
+    return response
