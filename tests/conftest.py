@@ -118,6 +118,13 @@ def two(article, annotator, other_annotator):
 
 
 @pytest.fixture
+def submitted(two, article):
+    """The two annotators' claims, both annotators having submitted: decisions may be taken."""
+    factories.submit_all(article)
+    return two
+
+
+@pytest.fixture
 def annotator_client(client, annotator):
     client.force_login(annotator)
     return client

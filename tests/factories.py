@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import itertools
+import json
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from annotations import agreement
 from annotations import text as textlib
-from annotations.models import ANNOTATOR_GROUP, Article, Assignment, Claim, Project
+from annotations.models import ANNOTATOR_GROUP, Article, Assignment, Attribution, CheckWorthiness, Claim, ClaimType, Project, Verdict
 
 _ids = itertools.count(1)
 PASSWORD = "a-test-password-1"
@@ -97,3 +98,34 @@ def seen(*claims) -> dict:
 def submit_all(article: Article) -> None:
     """Every annotator assigned to the article has submitted it: decisions may be taken."""
     Assignment.objects.filter(article=article).update(state=Assignment.State.SUBMITTED)
+
+
+def admin_claim_data(claim, **changes) -> dict:
+    """The admin change form of a claim, as a browser would send it."""
+    data = {
+        "claim_type": claim.claim_type_id,
+        "check_worthiness": claim.check_worthiness_id,
+        "verification_status": claim.verification_status_id,
+        "attribution": claim.attribution_id,
+        "source": claim.source_id or "",
+        "evidence": json.dumps(claim.evidence),
+        "note": claim.note,
+        "seen_version": claim.version,
+        "_save": "Save",
+    }
+    data.update(changes)
+    return data
+
+
+def cleaned_claim(article, quote) -> dict:
+    """What ClaimForm.cleaned_data holds for a selection of `quote`, for calling workflow directly."""
+    form_data = claim_post(article, quote)
+    verdict = Verdict.objects.get(pk="unassessed")
+    return {
+        **form_data,
+        "claim_type": ClaimType.objects.get(pk="numerical"),
+        "check_worthiness": CheckWorthiness.objects.get(pk="check_worthy"),
+        "verification_status": verdict,
+        "attribution": Attribution.objects.get(pk="direct_quote"),
+        "evidence": [],
+    }
