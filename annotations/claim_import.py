@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -24,7 +24,6 @@ from . import text as textlib
 from .forms import ClaimForm, GoldForm
 from .importing import ImportRefused, json_objects
 from .models import LABEL_FIELDS, Article, Claim, GoldClaim, Provenance
-
 
 
 @dataclass
@@ -214,7 +213,7 @@ def _timestamps(name: str, row: int, where: str, claim: dict) -> tuple[datetime 
             raise ImportRefused(
                 name, _("%(where)s: '%(key)s' must be an ISO 8601 date and time") % {"where": where, "key": key}, row
             )
-        found[key] = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+        found[key] = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     created_at = found.get("created_at", found.get("updated_at"))
     return created_at, found.get("updated_at", created_at)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterable, Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from itertools import islice
 
 from django.db.models import QuerySet
@@ -155,7 +155,7 @@ def iter_json(articles: Iterable[dict], *, gold: bool = False) -> Iterator[str]:
         "schema_version": SCHEMA_VERSION,
         "offset_unit": OFFSET_UNIT,
         "gold": gold,
-        "exported_at": datetime.now(timezone.utc).isoformat(),
+        "exported_at": datetime.now(UTC).isoformat(),
     }
     yield _dumps(header)[:-1] + ', "articles": [\n'
     separator = ""

@@ -10,7 +10,17 @@ from django.contrib.auth.models import Group
 
 from annotations import agreement
 from annotations import text as textlib
-from annotations.models import ANNOTATOR_GROUP, Article, Assignment, Attribution, CheckWorthiness, Claim, ClaimType, Project, Verdict
+from annotations.models import (
+    ANNOTATOR_GROUP,
+    Article,
+    Assignment,
+    Attribution,
+    CheckWorthiness,
+    Claim,
+    ClaimType,
+    Project,
+    Verdict,
+)
 
 _ids = itertools.count(1)
 PASSWORD = "a-test-password-1"

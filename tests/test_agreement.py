@@ -121,7 +121,7 @@ class TestUnitizing:
 
     @given(st.lists(st.lists(st.tuples(st.integers(0, 30), st.integers(1, 12)), max_size=5), min_size=2, max_size=4))
     def test_bounded_and_symmetric(self, raw):
-        raters = [[(s, min(40, s + l)) for s, l in rater] for rater in raw]
+        raters = [[(s, min(40, s + size)) for s, size in rater] for rater in raw]
         value = ag.unitizing_alpha(40, raters)
         if value is None:
             return
@@ -222,7 +222,7 @@ def test_unitizing_expected_disagreement_matches_the_direct_sum(raw):
     from annotations.agreement import unitizing
 
     length = 80
-    raters = [[(s, min(length, s + l)) for s, l in rater] for rater in raw]
+    raters = [[(s, min(length, s + size)) for s, size in rater] for rater in raw]
     parts = unitizing._unitizing_parts(length, raters)
     units = [ag.merge_spans(r) for r in raters]
     lengths = [e - s for u in units for s, e in u]
@@ -230,7 +230,7 @@ def test_unitizing_expected_disagreement_matches_the_direct_sum(raw):
         return
     gaps = [e - s for u in units for s, e, is_unit in unitizing._segments(u, length) if not is_unit]
     n = len(lengths)
-    direct = sum((n - 1) * (2 * l**3 - 3 * l**2 + l) / 3 + l * l * sum(g - l + 1 for g in gaps if g >= l) for l in lengths)
+    direct = sum((n - 1) * (2 * size**3 - 3 * size**2 + size) / 3 + size * size * sum(g - size + 1 for g in gaps if g >= size) for size in lengths)
     m = len(raters)
-    expected = (2 / length) * direct / (m * length * (m * length - 1) - sum(l * (l - 1) for l in lengths))
+    expected = (2 / length) * direct / (m * length * (m * length - 1) - sum(size * (size - 1) for size in lengths))
     assert parts[1] == pytest.approx(expected)

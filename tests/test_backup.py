@@ -2,7 +2,7 @@
 timestamps included."""
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from io import StringIO
 
 import pytest
@@ -70,10 +70,10 @@ def test_backup_and_restore_round_trip(tmp_path, annotator, other_annotator, adj
     # Made and changed at distinct times long ago, so a restore stamped with its own time would show.
     for number, claim in enumerate(Claim.objects.order_by("pk")):
         Claim.objects.filter(pk=claim.pk).update(
-            created_at=datetime(2024, 3, 1, 9, number, 7, 123456, tzinfo=timezone.utc),
-            updated_at=datetime(2024, 3, 2, 10, number, 8, 654321, tzinfo=timezone.utc),
+            created_at=datetime(2024, 3, 1, 9, number, 7, 123456, tzinfo=UTC),
+            updated_at=datetime(2024, 3, 2, 10, number, 8, 654321, tzinfo=UTC),
         )
-    GoldClaim.objects.update(created_at=datetime(2024, 4, 1, 8, 0, 1, 5, tzinfo=timezone.utc))
+    GoldClaim.objects.update(created_at=datetime(2024, 4, 1, 8, 0, 1, 5, tzinfo=UTC))
 
     claims_file, gold_file = tmp_path / "claims.json", tmp_path / "gold.json"
     before = comparable(export(claims_file)), comparable(export(gold_file, gold=True))
@@ -98,7 +98,7 @@ def test_backup_and_restore_round_trip(tmp_path, annotator, other_annotator, adj
     )
 
     after = comparable(export(tmp_path / "claims2.json")), comparable(export(tmp_path / "gold2.json", gold=True))
-    for was, now in zip(before, after):
+    for was, now in zip(before, after, strict=True):
         assert json.dumps(now, indent=1, ensure_ascii=False, sort_keys=True).splitlines() == json.dumps(was, indent=1, ensure_ascii=False, sort_keys=True).splitlines()
     # The history's creation records carry the restored times too, so restoring one gives them back.
     for model in (Claim, GoldClaim):
@@ -133,8 +133,8 @@ def test_restore_timestamps_when_the_file_has_one_or_none(tmp_path, annotator):
     before = django_now()
     command("import_annotations", str(path))
     naive, offset, none = (Claim.objects.get(quote=quote) for quote in ("3000", "200", "خبر"))
-    assert naive.created_at == naive.updated_at == datetime(2024, 5, 6, 7, 8, 9, tzinfo=timezone.utc)
-    assert offset.created_at == offset.updated_at == datetime(2024, 5, 6, 6, 30, tzinfo=timezone.utc)
+    assert naive.created_at == naive.updated_at == datetime(2024, 5, 6, 7, 8, 9, tzinfo=UTC)
+    assert offset.created_at == offset.updated_at == datetime(2024, 5, 6, 6, 30, tzinfo=UTC)
     assert none.created_at >= before and none.updated_at >= before
 
 

@@ -69,7 +69,7 @@ def test_two_annotators_saving_and_editing_in_parallel(postgres, default_vocabul
             mixed.insert((i * 7) % (len(mixed) + 1), job)
         per_user.append(mixed)
     # Interleave the two annotators' requests.
-    jobs = [job for pair in zip(*per_user) for job in pair]
+    jobs = [job for pair in zip(*per_user, strict=True) for job in pair]
 
     def send(job):
         username, kind, path, data = job
@@ -148,7 +148,7 @@ def test_the_adjudication_page_renders_while_annotators_write(postgres, default_
     reader = session_for(live_server, adjudicator)
     quotes = ["3000 شخص", "مصطفى بالي", "الباغوز", "3000 استسلموا"]
     jobs = [("write", user.username, quote, i) for i in range(10) for user in annotators for quote in quotes]
-    jobs = [job for pair in zip(jobs, [("read",)] * len(jobs)) for job in pair]
+    jobs = [job for pair in zip(jobs, [("read",)] * len(jobs), strict=True) for job in pair]
 
     def send(job):
         if job[0] == "read":

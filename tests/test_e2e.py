@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-
 from django.urls import reverse
 
 from annotations.models import Claim, GoldClaim, Source

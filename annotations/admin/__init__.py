@@ -20,9 +20,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .. import exporting, import_jobs, workflow
+from ..http import export_response
 from ..models import (
-    LABEL_FIELDS,
     ANNOTATOR_GROUP,
+    LABEL_FIELDS,
     Article,
     Assignment,
     Attribution,
@@ -37,7 +38,6 @@ from ..models import (
     Verdict,
     article_text_frozen,
 )
-from ..http import export_response
 from .forms import (
     ArticleAdminForm,
     AtomicHistoryMixin,

@@ -20,8 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from .. import importing
 from .. import text as textlib
 from ..forms import MAX_NOTE_CHARS, SPAN_MESSAGES, check_evidence
-from ..models import Article, Claim, article_text_frozen
 from ..http import whole_number
+from ..models import Article, Claim, article_text_frozen
 from ..workflow import FROZEN, waiting_annotators
 
 STALE = _(

@@ -86,12 +86,12 @@ def _unitizing_parts(length: int, raters: Sequence[Sequence[tuple[int, int]]]) -
     for i in range(len(gaps) - 1, -1, -1):
         suffix[i] = suffix[i + 1] + gaps[i]
     total = 0.0
-    for l in lengths:
-        within = (n_units - 1) * (2 * l**3 - 3 * l**2 + l) / 3
-        first = bisect_left(gaps, l)
-        fits = suffix[first] - (l - 1) * (len(gaps) - first)
-        total += within + l * l * fits
-    denominator = m * length * (m * length - 1) - sum(l * (l - 1) for l in lengths)
+    for size in lengths:
+        within = (n_units - 1) * (2 * size**3 - 3 * size**2 + size) / 3
+        first = bisect_left(gaps, size)
+        fits = suffix[first] - (size - 1) * (len(gaps) - first)
+        total += within + size * size * fits
+    denominator = m * length * (m * length - 1) - sum(size * (size - 1) for size in lengths)
     if denominator <= 0:
         return None
     expected = (2 / length) * total / denominator

@@ -156,7 +156,7 @@ def _csv_rows(name: str, text: str) -> Iterator[tuple[int, dict]]:
                     code="ragged_csv",
                 )
                 continue
-            yield number, {key: value for key, value in zip(header, cells) if key in FIELDS}
+            yield number, {key: value for key, value in zip(header, cells, strict=True) if key in FIELDS}
     except csv.Error as exc:
         raise ImportRefused(
             name, _("broken CSV at line %(line)d: %(reason)s") % {"line": reader.line_num, "reason": exc}, code="broken_csv"

@@ -5,13 +5,13 @@ into `Article.text`; see `annotations.text`.
 """
 
 from .claims import (  # noqa: F401
+    SPAN_FIELDS,
     Claim,
     GoldClaim,
     Provenance,
     Rejection,
     Source,
     SourceKind,
-    SPAN_FIELDS,
     article_text_frozen,
     decided_claim_ids,
     to_span,

@@ -74,3 +74,6 @@ class ImportJobFile(models.Model):
         verbose_name = _("uploaded file")
         verbose_name_plural = _("uploaded files")
         constraints = [models.UniqueConstraint(fields=["job", "position"], name="import_file_position")]
+
+    def __str__(self) -> str:
+        return self.name

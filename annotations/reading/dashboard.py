@@ -44,7 +44,7 @@ def dashboard(articles: QuerySet, project=None) -> dict:
         .values_list("pk", "title", "total", "submitted")
     }
     rows = []
-    for pk, article in zip(meta, data):
+    for pk, article in zip(meta, data, strict=True):
         per_article = agreement.article_figures(article)
         rows.append(
             {

@@ -14,13 +14,13 @@ from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_htmx.http import reswap, retarget
 from django.views.decorators.http import require_POST, require_safe
+from django_htmx.http import reswap, retarget
 
 from .. import reading, workflow
 from ..forms import GROUP_KEY, DecisionForm, GoldForm, UnanimousForm
-from ..models import Article, Assignment, Claim, GoldClaim, Project, Rejection, is_adjudicator
 from ..http import whole_number
+from ..models import Article, Assignment, Claim, GoldClaim, Project, Rejection, is_adjudicator
 from .common import adjudicator_required, claim_labels
 
 PAGE = "annotations/adjudication.html"

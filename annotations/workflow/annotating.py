@@ -206,7 +206,7 @@ def assign_articles(*, articles, annotators, per_article: int) -> int:
         raise ValueError(f"cannot give each article to {per_article} of {len(annotators)} annotator(s)")
     with transaction.atomic():
         load = {user.pk: 0 for user in annotators}
-        for article_id, annotator_id in Assignment.objects.filter(annotator__in=annotators).values_list(
+        for _article_id, annotator_id in Assignment.objects.filter(annotator__in=annotators).values_list(
             "article_id", "annotator_id"
         ):
             load[annotator_id] += 1
@@ -269,7 +269,7 @@ def load_claims(*, loads) -> Loaded:
                 claim.skip_history_when_saving = True
                 claim.save()
                 del claim.skip_history_when_saving
-        stamped = [claim for claim, load in zip(claims, claim_loads) if _stamp(claim, load)]
+        stamped = [claim for claim, load in zip(claims, claim_loads, strict=True) if _stamp(claim, load)]
         Claim.objects.bulk_update(stamped, ["created_at", "updated_at"], batch_size=500)
         Claim.history.bulk_history_create(claims, batch_size=500)
         gold_count = 0
