@@ -173,3 +173,25 @@ class TestImportAnnotations:
             call_command("import_annotations", str(path), stdout=StringIO(), stderr=err)
         assert "no article with external_id 'missing'" in err.getvalue()
         assert Claim.objects.count() == 4
+
+
+def test_the_demo_comes_with_claims_ready_to_adjudicate(settings, client):
+    """bin/run: seeds, demo logins, and both demo annotators' claims on one article, submitted."""
+    settings.DEBUG = True  # setup_demo creates known passwords: development only
+    command("import_articles", str(settings.BASE_DIR / "seeds"))
+    command("setup_demo")
+    claims = Claim.objects.select_related("article")
+    assert claims.count() == 9 and all(c.article.text[c.start : c.end] == c.quote for c in claims)
+    article = claims.first().article
+    assert set(Assignment.objects.filter(article=article).values_list("state", flat=True)) == {"submitted"}
+    from django.contrib.auth import get_user_model
+
+    adjudicator = get_user_model().objects.get(username="adjudicator")
+    assert adjudicator.check_password("adjudicate-demo")
+    client.force_login(adjudicator)
+    page = client.get(f"/articles/{article.pk}/adjudicate/").content.decode()
+    groups = [g.status for g in agreement.group_claims(reading.article_claims(article))]
+    assert sorted(groups) == ["agree", "agree", "partial", "partial", "single"] and "Accept this version" in page
+    # Running it again adds nothing.
+    command("setup_demo")
+    assert Claim.objects.count() == 9

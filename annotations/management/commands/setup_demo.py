@@ -5,8 +5,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
-from annotations import workflow
-from annotations.models import ADJUDICATOR_GROUP, ANNOTATOR_GROUP, Project
+from annotations import claim_import, workflow
+from annotations.models import ADJUDICATOR_GROUP, ANNOTATOR_GROUP, Assignment, Project
+
+# Both demo annotators' claims on one seed article, as an export would hold them.
+DEMO_ANNOTATIONS = settings.BASE_DIR / "demo" / "annotations.json"
 
 GUIDELINES = """Tag each checkable statement as a claim: select the shortest stretch that states it.
 Name who made it (the claimant) and mark where the article names them.
@@ -53,7 +56,30 @@ class Command(BaseCommand):
             per_article=min(project.annotators_per_article, len(annotators)),
         )
         self.stdout.write(f"Created {assigned} new assignment(s) in project {project.name!r}.")
+        self._load_demo_annotations(project, annotators)
         self.stdout.write(self.style.SUCCESS("Demo logins:"))
         for username, password, groups, is_staff in DEMO_USERS:
             role = "admin" if is_staff else ", ".join(groups).lower()
             self.stdout.write(f"  {role:<12} username: {username:<12} password: {password}")
+
+    def _load_demo_annotations(self, project, annotators) -> None:
+        """Both demo annotators' claims on one seed article (demo/annotations.json), submitted, so
+        adjudication can be tried at once. Loaded once: claims already there are skipped, and an
+        article reopened since is left as it is."""
+        path = DEMO_ANNOTATIONS
+        if not path.exists() or not project.articles.exists():
+            return
+        plan = claim_import.plan_load(path.name, path.read_bytes(), project=project)
+        if plan.problems:
+            raise CommandError("; ".join(str(problem) for problem in plan.problems))
+        if not plan.claims:
+            return
+        loaded = workflow.load_claims(loads=plan.claims)
+        for article_id in {load.article.pk for load in plan.claims}:
+            for annotator in annotators:
+                assignment = Assignment.objects.of(article_id, annotator)
+                if assignment is not None and not assignment.is_submitted:
+                    workflow.submit_assignment(user=annotator, article=assignment.article)
+        self.stdout.write(
+            f"Loaded {loaded.claims} demo claim(s) on {loaded.articles} article(s), submitted by both demo annotators."
+        )
