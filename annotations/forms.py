@@ -24,6 +24,10 @@ _SEEN_CLAIM = r"[0-9]{1,18}(\.[0-9]{1,9})?"  # ASCII digits only: \d would take 
 GROUP_KEY = rf"^{_SEEN_CLAIM}(-{_SEEN_CLAIM})*$"
 MAX_ID = 2**63 - 1
 MAX_QUOTE_CHARS = 100_000
+MAX_SOURCE_QUOTE_CHARS = 1000
+# The fields a selection fills. Only the server writes them (views.common.selection_initial):
+# the page asks for each selection's span and shows what it gets back.
+SPAN_FIELDS = frozenset(["start", "end", "quote", "source_start", "source_end", "source_quote"])
 
 # Error codes callers and tests can rely on.
 SPAN_MESSAGES = {
@@ -102,7 +106,7 @@ class SpanForm(forms.Form):
     source_kind = forms.ChoiceField(label=_("Claimant kind"), choices=lambda: SourceKind.choices, initial=SourceKind.PERSON)
     source_start = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
     source_end = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
-    source_quote = forms.CharField(strip=False, required=False, max_length=1000, widget=forms.HiddenInput)
+    source_quote = forms.CharField(strip=False, required=False, max_length=MAX_SOURCE_QUOTE_CHARS, widget=forms.HiddenInput)
     evidence = forms.CharField(
         label=_("Evidence links"),
         required=False,
@@ -142,6 +146,11 @@ class SpanForm(forms.Form):
         for field in self.hidden_fields():
             errors.extend(field.errors.as_data())
         return errors
+
+    @property
+    def state_fields(self) -> list:
+        """The hidden fields other than the selections' (those are in the span partials)."""
+        return [field for field in self.hidden_fields() if field.name not in SPAN_FIELDS]
 
     def fill_from(self, claim) -> None:
         """Start an unbound form from another claim's span and labels (an adjudicator's edit)."""

@@ -196,16 +196,48 @@ def grapheme_at(text: str, pos: int) -> tuple[int, int]:
     return len(text), len(text)
 
 
-def snap_span(text: str, start: int, end: int) -> tuple[int, int] | None:
+# Word snapping: letters (with their marks, tatweel included) and digits of any
+# script make up a word, so "و2024" is one word; ZWNJ and ZWJ belong to a word only
+# between two of its characters (Persian "کتاب\u200cها"), never at its edge.
+_WORD = r"[\p{L}\p{M}\p{N}]"
+_WORD_FORWARD = regex.compile(rf"(?:{_WORD}|[\u200c\u200d](?={_WORD}))*")
+_WORD_BACKWARD = regex.compile(rf"(?r)(?:{_WORD}|(?<={_WORD})[\u200c\u200d])*")
+
+
+def widen_to_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen `[start, end)` so that neither edge falls inside a word.
+
+    An edge is moved only when the selection's first (or last) character is
+    part of a word; a selection that starts or ends on a space or punctuation
+    keeps that edge. Offsets are clamped to the text.
+    """
+    start = max(0, min(start, len(text)))
+    end = max(start, min(end, len(text)))
+    if start == end:
+        return start, end
+    if _WORD_FORWARD.match(text, start).end() > start:
+        start = _WORD_BACKWARD.match(text, 0, start).start()
+    if _WORD_BACKWARD.match(text, 0, end).start() < end:
+        end = _WORD_FORWARD.match(text, end).end()
+    return start, end
+
+
+def snap_span(text: str, start: int, end: int, *, words: bool = False) -> tuple[int, int] | None:
     """Snap outward to grapheme boundaries, then trim whitespace and format characters.
 
+    With `words`, the selection is first widened to whole words (widen_to_words).
     Returns None when nothing visible is left. Canonical spans are the fixed
-    points of this function; `validate_span` accepts only those.
+    points of this function (without `words`); `validate_span` accepts only those.
+    This is the only definition of the rule: the page sends the raw selection
+    and shows the span this returns, so a browser whose Unicode data differs
+    from this module's cannot produce a span the server refuses.
     """
     start = max(0, min(start, len(text)))
     end = max(0, min(end, len(text)))
     if start >= end:
         return None
+    if words:
+        start, end = widen_to_words(text, start, end)
     start = grapheme_at(text, start)[0]
     end = grapheme_at(text, end - 1)[1]
     while start < end and is_trimmable(text[start]):

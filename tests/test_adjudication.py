@@ -103,9 +103,9 @@ def test_reject_undo_and_reopen(client, article, annotator, other_annotator, adj
 def test_edit_and_merge_form_is_prefilled(client, article, adjudicator, two):
     client.force_login(adjudicator)
     url = reverse("adjudication_detail", args=[article.pk])
-    response = client.get(url, {"group": "1-2", "from": two["mine"].pk}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="claim-form")
+    response = client.get(url, {"group": "1-2", "from": two["mine"].pk}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="gold-form")
     body = response.content.decode()
-    assert body.lstrip().startswith('<form id="claim-form"')
+    assert body.lstrip().startswith('<form id="gold-form"')
     assert f'name="start" value="{two["mine"].start}"' in body and 'name="group" value="1-2"' in body
     assert 'value="false" selected' in body
 

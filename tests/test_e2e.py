@@ -53,8 +53,8 @@ def select(page, text: str, start_cp: int, end_cp: int):
         }""",
         [utf16(text, start_cp), utf16(text, end_cp)],
     )
-    # Wait until the page has taken this very selection (it may already hold another span).
-    page.wait_for_selector(f'#claim-form[data-selection="{utf16(text, start_cp)}:{utf16(text, end_cp)}"]', state="attached")
+    # Wait until the form holds the server's span for this very selection (it may already hold another).
+    page.wait_for_selector(f'form[data-selection="{utf16(text, start_cp)}:{utf16(text, end_cp)}"]', state="attached")
 
 
 def form_span(page) -> tuple[int, int, str]:
@@ -424,13 +424,13 @@ def test_two_annotators_then_adjudication_in_the_browser(browser, live_server, p
     page.wait_for_function("() => document.querySelectorAll('#gold-list .claim').length === 1")
     # Edit and merge the disagreement: start from one version, reselect the span, change the verdict.
     page.click("li.group.partial .claim:first-child a.edit")
-    page.wait_for_function("() => document.getElementById('claim-form').elements.group.value !== ''")
+    page.wait_for_function("() => document.getElementById('gold-form').elements.group.value !== ''")
     quote = "حملات هوایی ادامه"
     start = text.index(quote)
     select(page, text, start, start + len(quote))
-    page.select_option("#claim-form select[name=verification_status]", "misleading")
-    page.fill("#claim-form textarea[name=decision_note]", "بخشی درست است")
-    page.click("#save-claim")
+    page.select_option("#gold-form select[name=verification_status]", "misleading")
+    page.fill("#gold-form textarea[name=decision_note]", "بخشی درست است")
+    page.click("#save-gold")
     page.wait_for_function("() => document.querySelectorAll('#gold-list .claim').length === 2")
     page.wait_for_function("() => CSS.highlights.get('gold') && CSS.highlights.get('gold').size === 2")
     ARTIFACTS.mkdir(exist_ok=True)
@@ -549,3 +549,89 @@ def test_a_stale_edit_in_a_second_tab_is_refused_and_shows_the_stored_claim(brow
     claim.refresh_from_db()
     assert (claim.verification_status_id, claim.version, claim.note) == ("false", 3, "my careful note")
     context.close()
+
+
+# A segmenter that disagrees with Python's `regex` about every grapheme: one UTF-16 code unit per
+# segment, so it would cut harakat from their letters, ZWJ sequences and flags into pieces. The
+# page must not depend on it: only the server snaps (annotations/text.py).
+CODE_UNIT_SEGMENTER = """
+(() => {
+  class CodeUnitSegmenter {
+    constructor(locales, options) { this.options = options || {}; }
+    segment(input) {
+      const piece = (i) => ({ segment: input[i], index: i, input: input, isWordLike: true });
+      return {
+        containing: (i) => (i >= 0 && i < input.length ? piece(i) : undefined),
+        [Symbol.iterator]: function* () { for (let i = 0; i < input.length; i++) yield piece(i); },
+      };
+    }
+    resolvedOptions() { return { locale: "und", granularity: this.options.granularity || "grapheme" }; }
+    static supportedLocalesOf() { return []; }
+  }
+  Intl.Segmenter = CodeUnitSegmenter;
+})();
+"""
+
+
+def test_a_browser_that_disagrees_about_graphemes_saves_the_servers_span(page, live_server, project, annotator, adjudicator):
+    """Issue 10: with another Unicode version than Python's, the page computed other graphemes and its
+    saves were refused as not canonical. Now the page sends the raw selection and stores what the
+    server snapped: the same span whatever the browser thinks a character is."""
+    from annotations import text as textlib
+
+    text = VOCALISED + "\n" + EMOJI
+    article = factories.make_article(text, project=project, external_id="segmenter")
+    factories.assign(article, annotator)
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.add_init_script(CODE_UNIT_SEGMENTER)
+    login(page, live_server, annotator)
+    page.goto(live_server.url + article.get_absolute_url())
+    family = text.index("👨")
+    assert page.evaluate("(s) => Array.from(new Intl.Segmenter().segment(s)).length", "👨\u200d👩\u200d👧") == 8
+    word = "المُتَحَدِّثُ"
+    at = text.index(word)
+    raw = [
+        (at + 3, at + 6),  # from a letter's damma (split from its mim) to inside the shadda cluster
+        (family + 2, family + 3),  # a ZWJ inside the family sequence
+        (text.index("🇸🇾") + 1, text.index("🎉")),  # from the second half of a flag
+    ]
+    for count, (start, end) in enumerate(raw, start=1):
+        want = textlib.snap_span(text, start, end)
+        select(page, text, start, end)
+        assert form_span(page) == (want[0], want[1], text[want[0] : want[1]])
+        # The page highlights the span the server will store, not the raw selection.
+        painted = page.evaluate("""() => { const [r] = CSS.highlights.get('claim-pending'); return r.toString(); }""")
+        assert painted == text[want[0] : want[1]]
+        if count == 1:
+            page.evaluate("() => document.getSelection().removeAllRanges()")  # show the highlight alone
+            page.wait_for_selector("form[data-selection='']", state="attached")
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "snapped-selection.png"), caret="initial")
+        save(page, "mostly_true", count)
+    for start, end in raw:
+        want = textlib.snap_span(text, start, end)
+        claim = Claim.objects.get(start=want[0])
+        assert (claim.start, claim.end) == want and text[claim.start : claim.end] == claim.quote
+        textlib.validate_span(text, claim.start, claim.end, claim.quote)
+    # The claimant's selection and the gold form take the server's span the same way.
+    flag = text.index("🇸🇾")
+    select(page, text, at + 4, at + 5)
+    page.click("#anchor-source")
+    select(page, text, flag + 1, flag + 3)
+    page.wait_for_function("() => document.getElementById('claim-form').elements.source_start.value !== ''")
+    save(page, "false", 4)
+    claim = Claim.objects.get(verification_status_id="false")
+    assert (claim.source_start, claim.source_end) == textlib.snap_span(text, flag + 1, flag + 3)
+    assert text[claim.source_start : claim.source_end] == claim.source_quote == "🇸🇾"
+    article.assignments.update(state="submitted")
+    page.context.clear_cookies()
+    login(page, live_server, adjudicator)
+    page.goto(live_server.url + reverse("adjudication_detail", args=[article.pk]))
+    page.click("#gold-form summary")
+    select(page, text, family + 3, family + 4)  # inside the sequence again, its second ZWJ
+    page.select_option("#gold-form select[name=verification_status]", "true")
+    page.click("#save-gold")
+    page.wait_for_function("() => document.querySelectorAll('#gold-list .claim').length === 1")
+    gold = GoldClaim.objects.get()
+    assert (gold.start, gold.end) == textlib.snap_span(text, family + 3, family + 4)
+    assert text[gold.start : gold.end] == gold.quote == "👨\u200d👩\u200d👧"

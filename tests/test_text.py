@@ -160,7 +160,9 @@ class TestSnapAndValidate:
         assert error.value.code in {"quote_mismatch", "out_of_range"}
         textlib.validate_span(text, 3, 6, "خبر")
 
-    def test_shared_cases_file_matches_python(self):
+    def test_cases_file_matches_snap_span(self):
+        # Every span of a dozen hard texts, written down once (make_snap_cases.py): a change
+        # of the rule, or of the regex module's Unicode data, shows up here span by span.
         cases = json.loads((DATA / "snap_cases.json").read_text(encoding="utf-8"))
         for case in cases:
             for start, end, want_start, want_end in case["expected"]:
@@ -210,6 +212,64 @@ class TestSnapAndValidate:
         for pos in range(len(text)):
             expected = next(span for span in spans if span[0] <= pos < span[1])
             assert textlib.grapheme_at(text, pos) == expected
+
+
+class TestWordSnapping:
+    TEXT = "قال و2024 می\u200cخواهم کتاب\u200cها «المُتَحَدِّثُ» ۳۰۰۰ ٣٠٠٠ 👍🏽 x"
+
+    def quote(self, part: str, offset: int = 0, length: int | None = None, *, words: bool = True) -> str:
+        at = self.TEXT.index(part) + offset
+        span = textlib.snap_span(self.TEXT, at, at + (len(part) - offset if length is None else length), words=words)
+        return self.TEXT[span[0] : span[1]]
+
+    def test_2024_out_of_و2024_only_without_word_snapping(self):
+        assert self.quote("2024", words=False) == "2024"
+        assert self.quote("2024") == "و2024"
+        assert self.quote("و2024", 1, 1) == "و2024"
+
+    def test_zwnj_inside_a_word_is_part_of_it(self):
+        assert self.quote("خواهم", 1, 2) == "می\u200cخواهم"
+        assert self.quote("می\u200cخواهم", 0, 1) == "می\u200cخواهم"
+        assert self.quote("ها", 0, 1) == "کتاب\u200cها"
+        assert self.quote("\u200cها", 0, 1) == "کتاب\u200cها"  # a selection starting at the ZWNJ
+
+    def test_a_zwnj_at_a_word_edge_is_not(self):
+        text = "خواهم\u200c و"
+        assert textlib.widen_to_words(text, 0, 2) == (0, 5)
+        assert textlib.snap_span(text, 0, 6, words=True) == (0, 5)
+
+    def test_harakat_and_digits_of_any_script(self):
+        assert self.quote("تَحَدِّ", 0, 3) == "المُتَحَدِّثُ"  # not the guillemets
+        assert self.quote("۳۰۰۰", 1, 2) == "۳۰۰۰"
+        assert self.quote("٣٠٠٠", 2, 1) == "٣٠٠٠"
+
+    def test_edges_on_spaces_or_punctuation_stay(self):
+        at = self.TEXT.index("و2024")
+        assert textlib.widen_to_words(self.TEXT, at - 1, at + 6) == (at - 1, at + 6)  # space to space
+        assert self.quote("«المُتَحَدِّثُ»") == "«المُتَحَدِّثُ»"
+        assert self.quote("👍🏽", 1, 1) == "👍🏽"  # an emoji is no word: only its grapheme
+
+    def test_clamped_and_empty(self):
+        assert textlib.widen_to_words("قال", -5, 99) == (0, 3)
+        assert textlib.widen_to_words("قال", 2, 1) == (2, 2)
+        assert textlib.snap_span("قال", 1, 1, words=True) is None
+
+    @given(UNICODE_SOUP, st.integers(0, 70), st.integers(0, 70))
+    def test_word_snapped_spans_are_canonical_and_contain_the_plain_snap(self, text, a, b):
+        start, end = min(a, b), max(a, b)
+        plain = textlib.snap_span(text, start, end)
+        widened = textlib.snap_span(text, start, end, words=True)
+        assert (plain is None) == (widened is None)
+        if widened is None:
+            return
+        s, e = widened
+        textlib.validate_span(text, s, e, text[s:e])
+        assert s <= plain[0] and plain[1] <= e
+        assert textlib.snap_span(text, s, e, words=True) == (s, e)
+        # No edge inside a word: the characters just outside are not word characters.
+        word = regex.compile(r"[\p{L}\p{M}\p{N}]")
+        assert s == 0 or not (word.match(text[s - 1]) and word.match(text[s]))
+        assert e == len(text) or not (word.match(text[e]) and word.match(text[e - 1]))
 
 
 class TestNewlines:

@@ -181,7 +181,7 @@ def version_item(context, version, group) -> SafeString:
             f'hx-target="#decisions" hx-swap="outerHTML" class="inline">{_csrf_input(context)}'
             f'<input type="hidden" name="group" value="{key}"><input type="hidden" name="claim" value="{int(claim.pk)}">'
             f'<button type="submit" class="accept">{labels["accept"]}</button></form>'
-            f'<a href="{edit}" hx-get="{edit}" hx-target="#claim-form" hx-swap="outerHTML" class="edit">{labels["edit_merge"]}</a></div>'
+            f'<a href="{edit}" hx-get="{edit}" hx-target="#gold-form" hx-swap="outerHTML" class="edit">{labels["edit_merge"]}</a></div>'
         )
     return mark_safe(item_html(claim, article=context["article"], labels=labels, header=header, actions=actions))
 

@@ -24,7 +24,7 @@ from ..forms import ClaimForm
 from ..http import export_response, whole_number
 from ..models import Article, Assignment, Claim, Project, Source, is_adjudicator
 from ..templatetags.claims import render_item
-from .common import claim_labels, staff_required
+from .common import SELECTIONS, SelectionRefused, claim_labels, selection_initial, selection_response, staff_required
 
 PAGE = "annotations/article_detail.html"
 LIST_FIELDS = (
@@ -190,10 +190,18 @@ def article_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 @login_required
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """The annotation page: the article's text, the claim form and the user's claims."""
+    """The annotation page; a raw selection in the query comes back snapped, in the form (or alone, to htmx)."""
     article = _visible_article(request, pk)
-    partial = request.htmx.target if request.htmx and request.htmx.target in ("claim-list", "claim-form") else ""
-    return _render_page(request, article, partial=partial)
+    target = request.htmx.target if request.htmx else None
+    try:
+        initial = selection_initial(request, article.text)
+        if target in SELECTIONS:
+            return selection_response(request, ClaimForm(article=article, initial=initial), target)
+    except SelectionRefused as refused:
+        return refused.response()
+    form = ClaimForm(article=article, initial=initial) if initial else None
+    partial = target if target in ("claim-list", "claim-form") else ""
+    return _render_page(request, article, form=form, partial=partial)
 
 
 @require_POST

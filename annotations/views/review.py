@@ -21,9 +21,10 @@ from .. import reading, workflow
 from ..forms import GROUP_KEY, DecisionForm, GoldForm, UnanimousForm
 from ..http import whole_number
 from ..models import Article, Assignment, Claim, GoldClaim, Project, Rejection, is_adjudicator
-from .common import adjudicator_required, claim_labels
+from .common import SELECTIONS, SelectionRefused, adjudicator_required, claim_labels, selection_initial, selection_response
 
 PAGE = "annotations/adjudication.html"
+FORM = "gold-form"  # the gold form's id and partial name
 
 
 def _article(pk: int) -> Article:
@@ -37,8 +38,6 @@ def _context(request: HttpRequest, article: Article, form: GoldForm | None = Non
         **reading.adjudication(article),
         "form": form if form is not None else GoldForm(article=article),
         "refusal": refusal,
-        "can_annotate": True,
-        "source_names": [],
         "labels": claim_labels(),
     }
 
@@ -56,7 +55,7 @@ def _decided(request: HttpRequest, article: Article, message: str = "") -> HttpR
         return redirect("adjudication_detail", pk=article.pk)
     context = _context(request, article)
     body = render_to_string(f"{PAGE}#decisions", context, request=request)
-    body += render_to_string(f"{PAGE}#claim-form", {**context, "oob": True}, request=request)
+    body += render_to_string(f"{PAGE}#{FORM}", {**context, "oob": True}, request=request)
     return HttpResponse(body)
 
 
@@ -71,23 +70,32 @@ def _refused(request: HttpRequest, article: Article, message: str, *, status: in
         return HttpResponse(format_html('<p id="error-message">{}</p>', message), status=status)
     context = _context(request, article, form, refusal=message)
     body = render_to_string(f"{PAGE}#decisions", context, request=request)
-    body += render_to_string(f"{PAGE}#claim-form", {**context, "oob": True}, request=request)
+    body += render_to_string(f"{PAGE}#{FORM}", {**context, "oob": True}, request=request)
     return HttpResponse(body, status=status)
 
 
 @require_safe
 @adjudicator_required
 def adjudication_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """Every annotator's claims on one article, grouped, with the decisions taken so far."""
+    """Every annotator's claims on one article, grouped, with the decisions taken so far; a raw selection comes back snapped."""
     article = _article(pk)
+    target = request.htmx.target if request.htmx else None
+    try:
+        selected = selection_initial(request, article.text)
+        if target in SELECTIONS:
+            return selection_response(request, GoldForm(article=article, initial=selected), target)
+    except SelectionRefused as refused:
+        return refused.response()
     form = None
     if (source_id := whole_number(request.GET.get("from", ""))) is not None:
         claim = get_object_or_404(Claim.objects.select_related("source", "article"), pk=source_id, article=article)
         group = request.GET.get("group", "")
         form = GoldForm(article=article, initial={"group": group if re.fullmatch(GROUP_KEY, group) else ""})
         form.fill_from(claim)
-    target = request.htmx.target if request.htmx else None
-    return _render(request, article, form=form, partial=target if target in ("claim-form", "decisions") else "")
+    if selected:
+        form = form or GoldForm(article=article)
+        form.initial.update(selected)
+    return _render(request, article, form=form, partial=target if target in (FORM, "decisions") else "")
 
 
 @require_POST
@@ -108,7 +116,7 @@ def gold_create(request: HttpRequest, pk: int) -> HttpResponse:
             return _refused(request, article, str(refused), form=form)
     if not request.htmx:
         return _render(request, article, form=form)
-    return retarget(reswap(_render(request, article, form=form, partial="claim-form"), "outerHTML"), "#claim-form")
+    return retarget(reswap(_render(request, article, form=form, partial=FORM), "outerHTML"), f"#{FORM}")
 
 
 TOKEN_REUSED = gettext_lazy(

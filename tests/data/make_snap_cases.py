@@ -1,8 +1,8 @@
 """Regenerate snap_cases.json: every span of each text with Python's snap_span result.
 
 Run `.venv/bin/python tests/data/make_snap_cases.py` after changing the texts;
-tests/test_text.py checks the file still matches annotations.text, and
-tests/js/offsets.test.js checks the JavaScript against it.
+tests/test_text.py checks the file still matches annotations.text. (Only Python
+snaps: the page sends raw selections and the server answers with the span.)
 """
 
 import json

@@ -1,11 +1,11 @@
-// Unit tests for annotations/static/annotations/offsets.js (node --test).
+// Unit tests for annotations/static/annotations/offsets.js (node --test): unit conversion and
+// quotes only. Snapping is the server's, tested against tests/data/snap_cases.json in Python.
 const test = require("node:test");
 const assert = require("node:assert/strict");
-const fs = require("node:fs");
-const path = require("node:path");
 const O = require("../../annotations/static/annotations/offsets.js");
 
-const cases = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "data", "snap_cases.json"), "utf8"));
+// Python's text[start:end] for code points, written independently of TextIndex.
+const pyslice = (text, start, end) => Array.from(text).slice(start, end).join("");
 
 test("TextIndex converts between UTF-16 and code points around astral characters", () => {
   const index = new O.TextIndex("a😀b👨‍👩‍👧c");
@@ -18,42 +18,33 @@ test("TextIndex converts between UTF-16 and code points around astral characters
   for (let cp = 0; cp <= index.length; cp++) assert.equal(index.toCodePoint(index.toUtf16(cp)), cp);
 });
 
-test("selectionToSpan gives code points and the quote, never UTF-16 positions", () => {
+test("toCodePoints gives the raw selection in code points, never UTF-16 positions", () => {
   const text = "😀😀 خبر";
   const index = new O.TextIndex(text);
-  const span = O.selectionToSpan(index, 5, 8);
-  assert.deepEqual(span, { start: 3, end: 6, quote: "خبر" });
-  assert.equal(Array.from(text).slice(span.start, span.end).join(""), span.quote);
+  assert.deepEqual(index.toCodePoints(5, 8), [3, 6]);
+  assert.deepEqual(index.toCodePoints(0, text.length), [0, Array.from(text).length]);
+  // Nothing is snapped or trimmed here: a space and half a word stay as selected.
+  assert.deepEqual(index.toCodePoints(4, 6), [2, 4]);
 });
 
-test("JavaScript snapping agrees with Python's snap_span on every span of the shared cases", () => {
-  let checked = 0;
-  for (const { name, text, expected } of cases) {
+test("an edge between the halves of a surrogate pair keeps the whole code point", () => {
+  const index = new O.TextIndex("a😀b");
+  assert.deepEqual(index.toCodePoints(2, 3), [1, 2]); // starts inside the pair: from the pair
+  assert.deepEqual(index.toCodePoints(0, 2), [0, 2]); // ends inside the pair: up to its end
+  assert.deepEqual(index.toCodePoints(2, 2), [1, 2]);
+  assert.deepEqual(index.toCodePoints(3, 3), [2, 2]);
+});
+
+test("quote is Python's text[start:end] over code points", () => {
+  const texts = ["می\u200cخواهم کتاب\u200cها", "قال 👨\u200d👩\u200d👧 🇸🇾 نعم", "a😀b\ud83d", "بِسْمِ اللَّهِ"];
+  for (const text of texts) {
     const index = new O.TextIndex(text);
-    for (const [start, end, wantStart, wantEnd] of expected) {
-      const span = O.selectionToSpan(index, index.toUtf16(start), index.toUtf16(end));
-      const got = span ? [span.start, span.end] : [null, null];
-      assert.deepEqual(got, [wantStart, wantEnd], `${name}: [${start}, ${end})`);
-      if (span) assert.equal(span.quote, Array.from(text).slice(span.start, span.end).join(""));
-      checked += 1;
+    for (let start = 0; start <= index.length; start++) {
+      for (let end = start; end <= index.length; end++) {
+        assert.equal(index.quote(start, end), pyslice(text, start, end), `${JSON.stringify(text)} [${start}, ${end})`);
+      }
     }
   }
-  assert.ok(checked > 1000);
-});
-
-test("word snapping widens to whole words but can still pick 2024 out of و2024 without it", () => {
-  const text = "قال و2024 كان";
-  const index = new O.TextIndex(text);
-  const inside = text.indexOf("2024");
-  assert.equal(O.selectionToSpan(index, inside, inside + 4).quote, "2024");
-  assert.equal(O.selectionToSpan(index, 1, 2, { words: true }).quote, "قال");
-});
-
-test("whitespace-only and invisible-only selections give nothing", () => {
-  const index = new O.TextIndex("a \u200c\u200f\n b");
-  assert.equal(O.selectionToSpan(index, 1, 6), null);
-  assert.equal(O.isTrimmable("\u0085"), true);
-  assert.equal(O.isTrimmable("\u0600"), false);
 });
 
 test("coverage splits overlapping spans by depth", () => {

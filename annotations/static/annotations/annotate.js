@@ -1,14 +1,19 @@
 /*
- * The annotation page's DOM glue: turns a selection in #article-text into the
- * claim form's start/end (code points) and quote, paints claims with the CSS
- * Custom Highlight API (which leaves the text and Arabic joining untouched),
- * links highlights and the claim list, and handles the keyboard shortcuts.
+ * The DOM glue of the annotation and adjudication pages: sends a selection in
+ * #article-text to the server as raw code points and puts the span it answers
+ * with into the form, paints claims with the CSS Custom Highlight API (which
+ * leaves the text and Arabic joining untouched), links highlights and the claim
+ * list, and handles the keyboard shortcuts. The page's root element names the
+ * form and the list this drives (data-form, data-claims) and the URL that snaps
+ * selections (data-selection-url).
  */
 (function () {
   "use strict";
   const O = window.FactcheckOffsets;
   const el = document.getElementById("article-text");
-  if (!O || !el) return;
+  const root = el && el.closest("[data-form]");
+  if (!O || !root || typeof htmx === "undefined") return;
+  const hooks = root.dataset;
 
   // The parser may split a long text into several nodes; one node is simpler.
   el.normalize();
@@ -27,6 +32,9 @@
   // often a double-clicked word grown with the keyboard: pressing Shift while the
   // claimant's selection is still on screen reopens claimant mode for that growth.
   const SETTLE_MS = 300;
+  // The claim follows the selection as it grows, once it pauses this long (or the
+  // gesture ends): each reading is a request, so not one for every letter of a drag.
+  const FOLLOW_MS = 120;
   let anchoringSource = false;
   let pressed = false; // a primary mouse button or touch is down
   let shiftHeld = false;
@@ -36,13 +44,21 @@
   let lastSelection = "";
   let activeId = null;
 
-  const form = () => document.getElementById("claim-form");
+  const form = () => document.getElementById(hooks.form);
   // The user's own claims (or, when adjudicating, every annotator's versions),
   // gold claims, and, outside blind mode, other annotators' claims.
-  const claimItems = () => Array.from(document.querySelectorAll("#claim-list .claim"));
+  const CLAIMS = `#${CSS.escape(hooks.claims)} .claim`;
+  const ALL_CLAIMS = `${CLAIMS}, #gold-list .claim, #others-list .claim`;
   const layerItems = (selector) => Array.from(document.querySelectorAll(selector));
-  const allItems = () => layerItems("#claim-list .claim, #gold-list .claim, #others-list .claim");
+  const claimItems = () => layerItems(CLAIMS);
+  const allItems = () => layerItems(ALL_CLAIMS);
   const snapWords = () => document.getElementById("snap-words");
+
+  // The form fields each selection fills; only the server's answers write them.
+  const FIELDS = { claim: ["start", "end", "quote"], source: ["source_start", "source_end", "source_quote"] };
+  // The selection asked about and not answered yet, per part: {key, values, box}.
+  const asked = { claim: null, source: null };
+  let submitWhenAnswered = false;
 
   function nodeAt(u16) {
     const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
@@ -113,9 +129,8 @@
   function onSelectionChange() {
     clearTimeout(settleTimer);
     if (!anchoringSource) {
-      // The claim follows the selection as it grows, to show the span it will store;
-      // the last reading (or the one on release or submit) is the whole selection.
-      takeSelection();
+      // The last reading (or the one on release or submit) is the whole selection.
+      settleTimer = setTimeout(takeSelection, FOLLOW_MS);
     } else if (!pressed && !shiftHeld) {
       settleTimer = setTimeout(takeSelection, SETTLE_MS);
     }
@@ -126,7 +141,7 @@
     if (!pressed && !shiftHeld) takeSelection();
   }
 
-  /** Put the selection on screen into the form: the claimant's fields or the claim's. */
+  /** Send the selection on screen to the server, for the claimant's fields or the claim's. */
   function takeSelection() {
     clearTimeout(settleTimer);
     const f = form();
@@ -146,30 +161,79 @@
       return;
     }
     lastSelection = key;
-    const span = O.selectionToSpan(index, u16[0], u16[1], { words: !!(snapWords() && snapWords().checked) });
-    f.dataset.selection = key; // which selection the form has taken (UTF-16 start:end)
-    if (!span) return;
+    const part = anchoringSource ? "source" : "claim";
     if (anchoringSource) {
-      setValue("source_start", span.start);
-      setValue("source_end", span.end);
-      setValue("source_quote", span.quote);
-      const name = f.elements.namedItem("source_name");
-      // Fill in an empty name, or replace one this page filled in (a claimant grown by Shift).
-      if (name && (!name.value.trim() || name.value === name.dataset.filled)) {
-        name.value = span.quote.slice(0, 300);
-        name.dataset.filled = name.value;
-      }
       claimantKey = key;
       anchoringSource = false; // one selection marks the claimant
       growing = false;
-    } else {
-      setValue("start", span.start);
-      setValue("end", span.end);
-      setValue("quote", span.quote);
+      showSelection();
     }
-    const folded = f.querySelector("details:not([open])");
-    if (folded) folded.open = true;
-    showSelection();
+    ask(part, u16, key);
+  }
+
+  /**
+   * Ask the page's URL for the span the server will store for this raw selection:
+   * it answers with the part's fields (a partial of the page) or, when nothing
+   * visible was selected, 204 and the form keeps its span. Only the latest
+   * question per part is answered (see the htmx listeners below).
+   */
+  function ask(part, u16, key) {
+    const f = form();
+    const box = f.querySelector(`[data-span="${part}"]`);
+    const [start, end] = index.toCodePoints(u16[0], u16[1]);
+    if (!box || start >= end) {
+      f.dataset.selection = key;
+      return;
+    }
+    const values = { [FIELDS[part][0]]: start, [FIELDS[part][1]]: end };
+    if (snapWords() && snapWords().checked) values.words = "1";
+    asked[part] = { key: key, values: values, box: box };
+    // A failed request is reported by the htmx:responseError and sendError listeners.
+    htmx.ajax("GET", hooks.selectionUrl, { source: box, target: box, swap: "outerHTML", values: values }).catch(() => {});
+  }
+
+  /** "claim" or "source" for a request asking about a selection (htmx's detail.elt is the element an event is on). */
+  function spanPart(detail) {
+    const elt = detail.requestConfig && detail.requestConfig.elt;
+    return (elt && elt.dataset && elt.dataset.span) || "";
+  }
+
+  /** Whether a request is the one asking about the part's latest selection. */
+  function isLatest(detail, part) {
+    const wanted = asked[part];
+    if (!wanted) return false;
+    const query = new URL(detail.pathInfo.finalRequestPath, location.href).searchParams;
+    const names = Object.keys(wanted.values);
+    return names.every((name) => query.get(name) === String(wanted.values[name])) && query.has("words") === names.includes("words");
+  }
+
+  /** The server answered the part's latest selection (ok: 2xx). */
+  function answered(part, key, ok, status) {
+    const f = form();
+    if (!f) return;
+    if (ok) {
+      const [start, end, quote] = FIELDS[part].map((name) => f.elements.namedItem(name).value);
+      if (status === 200 && index.quote(Number(start), Number(end)) !== quote) {
+        // The page holds another text than the server (changed since it was loaded).
+        for (const name of FIELDS[part]) setValue(name, "");
+        showNotice(hooks.textChanged);
+      } else if (part === "source") {
+        const name = f.elements.namedItem("source_name");
+        // Fill in an empty name, or replace one this page filled in (a claimant grown by Shift).
+        if (name && quote && (!name.value.trim() || name.value === name.dataset.filled)) {
+          name.value = Array.from(quote).slice(0, 300).join("");
+          name.dataset.filled = name.value;
+        }
+      }
+      f.dataset.selection = key; // which selection the form holds, as the server snapped it
+      const folded = f.querySelector("details:not([open])");
+      if (folded && status === 200) folded.open = true;
+      showSelection();
+    }
+    if (submitWhenAnswered && !asked.claim && !asked.source) {
+      submitWhenAnswered = false;
+      if (ok) f.requestSubmit();
+    }
   }
 
   function setAnchoring(on, grow) {
@@ -270,11 +334,17 @@
     if (!f) return;
     setAnchoring(false);
     if (f.dataset.mode === "edit") {
-      document.getElementById("cancel-claim").click();
+      f.querySelector("[data-cancel]").click();
       return;
     }
     for (const name of ["start", "end", "quote"]) setValue(name, "");
     clearSource();
+    // The form holds no selection now, and answers still on their way are not wanted:
+    // the same words selected again are asked about again.
+    asked.claim = asked.source = null;
+    submitWhenAnswered = false;
+    lastSelection = "";
+    f.dataset.selection = "";
     document.getSelection().removeAllRanges();
   }
 
@@ -292,9 +362,17 @@
 
   document.addEventListener("selectionchange", onSelectionChange);
   // Take a selection the browser has not yet reported before the form is sent
-  // (capture phase, so this runs before htmx serialises the form).
+  // (capture phase, so this runs before htmx serialises the form). While the
+  // server has not answered for the selection on screen, the form does not hold
+  // its span yet: hold the submission back and send it with the answer.
   document.addEventListener("submit", (event) => {
-    if (event.target.id === "claim-form") takeSelection();
+    if (event.target !== form()) return;
+    takeSelection();
+    if (asked.claim || asked.source) {
+      event.preventDefault();
+      event.stopPropagation();
+      submitWhenAnswered = true;
+    }
   }, true);
 
   el.addEventListener("click", (event) => {
@@ -316,12 +394,18 @@
       clearSource();
       return;
     }
-    const li = event.target.closest("#claim-list .claim, #gold-list .claim, #others-list .claim");
+    const li = event.target.closest(ALL_CLAIMS);
     if (li && !event.target.closest("a, button, form")) focusClaim(li, true);
   });
 
   document.addEventListener("change", (event) => {
-    if (event.target.id === "snap-words") sessionStorage.setItem("snap-words", event.target.checked ? "1" : "");
+    if (event.target.id !== "snap-words") return;
+    sessionStorage.setItem("snap-words", event.target.checked ? "1" : "");
+    // Snap the claim on screen again with the new choice.
+    if (!anchoringSource && currentKey()) {
+      lastSelection = "";
+      takeSelection();
+    }
   });
 
   document.addEventListener("keydown", (event) => {
@@ -375,17 +459,47 @@
 
   // The selection on screen when a request was sent (see refresh).
   let selectionAtRequest = "";
-  document.body.addEventListener("htmx:beforeRequest", () => { selectionAtRequest = currentKey(); });
+  document.body.addEventListener("htmx:beforeRequest", (event) => {
+    const part = spanPart(event.detail);
+    if (!part) {
+      selectionAtRequest = currentKey();
+    } else if (!isLatest(event.detail, part) || !event.detail.requestConfig.elt.isConnected) {
+      event.preventDefault(); // an older selection, or a form swapped away meanwhile
+    }
+  });
+  document.body.addEventListener("htmx:beforeSwap", (event) => {
+    const part = spanPart(event.detail);
+    if (part && (!isLatest(event.detail, part) || !event.detail.target.isConnected)) event.detail.shouldSwap = false;
+  });
+  document.body.addEventListener("htmx:afterRequest", (event) => {
+    const part = spanPart(event.detail);
+    if (!part || !isLatest(event.detail, part)) return;
+    const key = asked[part].key;
+    asked[part] = null;
+    answered(part, key, event.detail.successful, event.detail.xhr.status);
+  });
 
   function refresh() {
     anchoringSource = false;
     growing = false;
     clearTimeout(settleTimer);
+    for (const part of Object.keys(asked)) {
+      // A question asked from a form swapped away gets no answer.
+      if (asked[part] && !asked[part].box.isConnected) asked[part] = null;
+    }
+    if (!asked.claim && !asked.source) submitWhenAnswered = false;
     claimantKey = ""; // a saved or swapped form: Shift no longer grows its claimant
     // A selection still on screen after a save belongs to the claim just saved. One made
-    // while the response was on its way (its selectionchange may not have run yet) is new.
+    // while the response was on its way (its selectionchange may not have run yet, or its
+    // span was cleared with the saved claim's) is new: ask about it again.
     const key = currentKey();
-    if (key === "" || key === selectionAtRequest) lastSelection = key;
+    const f = form();
+    if (key === "" || key === selectionAtRequest) {
+      lastSelection = key;
+    } else if (f && (f.dataset.selection !== key || f.elements.namedItem("start").value === "")) {
+      lastSelection = "";
+      settleTimer = setTimeout(takeSelection, FOLLOW_MS);
+    }
     if (snapWords()) snapWords().checked = sessionStorage.getItem("snap-words") === "1";
     if (activeId && !allItems().some((li) => li.dataset.claimId === activeId)) activeId = null;
     showSelection();
@@ -393,7 +507,7 @@
 
   /** A new claim arrives as one list item at the end: put it in text order, once, and clear the form. */
   function placeNewClaim() {
-    const list = document.getElementById("claim-list");
+    const list = document.getElementById(hooks.claims);
     const item = list && list.lastElementChild;
     if (!item || !item.classList.contains("claim")) return;
     for (const other of list.querySelectorAll(`#${CSS.escape(item.id)}`)) {
@@ -417,14 +531,15 @@
 
   document.body.addEventListener("htmx:afterSwap", (event) => {
     const source = event.detail.requestConfig && event.detail.requestConfig.elt;
-    if (event.detail.target && event.detail.target.id === "claim-list" && source && source.id === "claim-form" && source.dataset.mode === "create" && event.detail.xhr.status === 200 && !event.detail.xhr.getResponseHeader("HX-Retarget")) {
+    if (event.detail.target && event.detail.target.id === hooks.claims && source && source.id === hooks.form && source.dataset.mode === "create" && event.detail.xhr.status === 200 && !event.detail.xhr.getResponseHeader("HX-Retarget")) {
       placeNewClaim();
     }
   });
 
   document.body.addEventListener("htmx:afterSettle", (event) => {
+    if (spanPart(event.detail)) return; // a selection's span: see htmx:afterRequest
     refresh();
-    if (event.detail.target && event.detail.target.id === "claim-form") form().scrollIntoView({ block: "nearest" });
+    if (event.detail.target && event.detail.target.id === hooks.form) form().scrollIntoView({ block: "nearest" });
   });
   document.body.addEventListener("htmx:oobAfterSwap", refresh);
   document.body.addEventListener("htmx:responseError", (event) => {

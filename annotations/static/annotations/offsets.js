@@ -1,10 +1,9 @@
 /*
- * Pure functions for the offset contract (docs/offsets.md), shared by the page and
- * by `node --test`. The browser counts in UTF-16 code units; the server stores
- * Unicode code points. These functions snap a selection outward to grapheme
- * boundaries, trim whitespace and invisible format characters from its edges,
- * and convert it to code points. The server (annotations/text.py) re-checks
- * every span it is sent, so these only prepare what it will accept.
+ * Pure functions for offsets (docs/offsets.md), shared by the page and by `node --test`. The
+ * browser counts in UTF-16 code units; the server stores Unicode code points.
+ * These only convert between the two (and read a span's quote): snapping a
+ * selection to whole characters is the server's alone (annotations/text.py), so
+ * a browser whose Unicode data differs from Python's cannot change a span.
  */
 (function (root, factory) {
   "use strict";
@@ -16,21 +15,6 @@
   }
 })(typeof self !== "undefined" ? self : this, function () {
   "use strict";
-
-  // Python's str.isspace() is JavaScript's \s plus the information separators
-  // U+001C–U+001F and NEL U+0085.
-  const SPACE = /^[\s\u001c-\u001f\u0085]$/u;
-  const FORMAT = /^\p{Cf}$/u;
-  // Visible format characters (Arabic number signs, end of ayah) and the tag
-  // characters of subdivision flags are never trimmed.
-  const KEEP_FORMAT = /^[\u0600-\u0605\u06dd\u070f\u0890\u0891\u08e2\u{110bd}\u{110cd}\u{e0000}-\u{e007f}]$/u;
-
-  const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
-  const words = new Intl.Segmenter(undefined, { granularity: "word" });
-
-  function isTrimmable(ch) {
-    return SPACE.test(ch) || (FORMAT.test(ch) && !KEEP_FORMAT.test(ch));
-  }
 
   function isHighSurrogate(code) {
     return code >= 0xd800 && code <= 0xdbff;
@@ -62,6 +46,7 @@
       this.length = cp;
     }
 
+    /** The code point at or before a UTF-16 index (the middle of a pair gives the pair). */
     toCodePoint(u16) {
       return this.cpOf16[Math.max(0, Math.min(u16, this.text.length))];
     }
@@ -69,56 +54,23 @@
     toUtf16(cp) {
       return this.u16OfCp[Math.max(0, Math.min(cp, this.length))];
     }
-  }
 
-  /**
-   * Snap a UTF-16 range [start, end) of `text` outward to grapheme (and, with
-   * options.words, word) boundaries, then trim whitespace and format characters
-   * from its edges. Returns {start, end} in UTF-16 units, or null if nothing
-   * visible is left.
-   */
-  function snapUtf16(text, start, end, options) {
-    const opts = options || {};
-    start = Math.max(0, Math.min(start, text.length));
-    end = Math.max(0, Math.min(end, text.length));
-    if (start >= end) return null;
-    const clusters = graphemes.segment(text);
-    start = clusters.containing(start).index;
-    const last = clusters.containing(end - 1);
-    end = last.index + last.segment.length;
-    if (opts.words) {
-      const tokens = words.segment(text);
-      const first = tokens.containing(start);
-      if (first && first.isWordLike) start = first.index;
-      const final = tokens.containing(end - 1);
-      if (final && final.isWordLike) end = final.index + final.segment.length;
+    /**
+     * A UTF-16 range [start16, end16) as code points, widened to whole code
+     * points: an end between the halves of a pair keeps the pair. This is the
+     * raw selection the server snaps; nothing else is done to it here.
+     */
+    toCodePoints(start16, end16) {
+      const start = this.toCodePoint(start16);
+      let end = this.toCodePoint(end16);
+      if (end16 > 0 && end16 < this.text.length && this.u16OfCp[end] !== end16) end += 1;
+      return [start, Math.max(start, end)];
     }
-    while (start < end) {
-      const ch = String.fromCodePoint(text.codePointAt(start));
-      if (!isTrimmable(ch)) break;
-      start += ch.length;
-    }
-    while (end > start) {
-      let i = end - 1;
-      if (i > start && isLowSurrogate(text.charCodeAt(i)) && isHighSurrogate(text.charCodeAt(i - 1))) i -= 1;
-      if (!isTrimmable(text.slice(i, end))) break;
-      end = i;
-    }
-    return start < end ? { start: start, end: end } : null;
-  }
 
-  /**
-   * A selection given in UTF-16 units, as the server wants it: snapped, in
-   * code points, with its quote. Null when nothing visible is selected.
-   */
-  function selectionToSpan(index, start16, end16, options) {
-    const snapped = snapUtf16(index.text, start16, end16, options);
-    if (!snapped) return null;
-    return {
-      start: index.toCodePoint(snapped.start),
-      end: index.toCodePoint(snapped.end),
-      quote: index.text.slice(snapped.start, snapped.end),
-    };
+    /** text[start:end] in Python, for code points: the quote the server stores for a span. */
+    quote(cpStart, cpEnd) {
+      return this.text.slice(this.toUtf16(cpStart), this.toUtf16(cpEnd));
+    }
   }
 
   /**
@@ -144,9 +96,6 @@
 
   return {
     TextIndex: TextIndex,
-    isTrimmable: isTrimmable,
-    snapUtf16: snapUtf16,
-    selectionToSpan: selectionToSpan,
     coverage: coverage,
   };
 });
