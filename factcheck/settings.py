@@ -5,9 +5,8 @@ development secret key.
 """
 
 import os
-from pathlib import Path
-
 from datetime import timedelta
+from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
