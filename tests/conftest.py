@@ -146,6 +146,18 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture
+def setup(project, annotator):
+    """make(text, **fields): an article assigned to the annotator (browser tests)."""
+
+    def make(text, **fields):
+        article = factories.make_article(text, project=project, **fields)
+        factories.assign(article, annotator)
+        return article
+
+    return make
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
