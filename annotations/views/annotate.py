@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.template.loader import render_to_string
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,11 +28,6 @@ from ..templatetags.claims import render_item
 from .common import claim_labels, export_response, staff_required, whole_number
 
 PAGE = "annotations/article_detail.html"
-LIST_FIELDS = (
-    "pk", "article_id", "start", "end", "quote", "verification_status_id", "claim_type_id", "check_worthiness_id",
-    "attribution_id", "source_id", "source__name", "source__kind", "source_start", "source_end", "evidence", "note",
-    "version",
-)
 ARTICLES_PER_PAGE = 50
 TOKEN_REUSED = gettext_lazy(
     "This form was already used to save a different claim, so nothing was saved. Check the form and save again."
@@ -82,12 +78,8 @@ def _page_context(
         "others": others,
         "can_review": is_adjudicator(user),
         "can_annotate": can_annotate,
-        # Only what the list shows: no User, no context strings, no timestamps per claim.
-        "claims": Claim.objects.for_article(article)
-        .filter(annotator=user)
-        .select_related("source")
-        .only(*LIST_FIELDS)
-        .with_decided(),
+        # Plain rows, not model instances; lazy, so a response without the list runs no query.
+        "claims": SimpleLazyObject(lambda: reading.own_claims(article, user)),
         "form": form if form is not None else ClaimForm(article=article),
         "editing": editing,
         "labels": claim_labels(),
