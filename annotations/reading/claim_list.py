@@ -57,8 +57,12 @@ class ListedClaim:
             self.source_end, evidence, self.note, self.version, decided,
         ) = row
         self.source = Claimant(name, kind) if self.source_id is not None else None
-        # What the ORM's converters do with these two columns (tests/test_claim_list.py compares).
-        self.evidence = json.loads(evidence) if isinstance(evidence, str) else evidence
+        # What the ORM's converters do with these two columns (tests/test_claim_list.py compares);
+        # most claims have no evidence, and parsing their "[]" was a quarter of reading the rows.
+        if evidence == "[]":
+            self.evidence = []
+        else:
+            self.evidence = json.loads(evidence) if isinstance(evidence, str) else evidence
         self.decided = bool(decided)
 
     @property
