@@ -22,7 +22,7 @@ from django_htmx.http import reswap, retarget
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from .. import exporting, reading, workflow
-from ..forms import ClaimForm
+from ..forms import MAX_ID, ClaimForm
 from ..models import Article, Assignment, Claim, Project, Source, is_adjudicator
 from ..templatetags.claims import render_item
 from .common import claim_labels, export_response, staff_required, whole_number
@@ -92,9 +92,13 @@ def _page_context(
     }
 
 
-def _render_page(request: HttpRequest, article: Article, *, form=None, editing=None, partial: str = "", status: int = 200) -> HttpResponse:
+def _render_page(
+    request: HttpRequest, article: Article, *, form=None, editing=None, partial: str = "", status: int = 200,
+    assignment=workflow.NOT_FETCHED,
+) -> HttpResponse:
     template = f"{PAGE}#{partial}" if partial else PAGE
-    return render(request, template, _page_context(request, article, form, editing), status=status)
+    context = _page_context(request, article, form, editing, assignment=assignment)
+    return render(request, template, context, status=status)
 
 
 def _created_response(request: HttpRequest, article: Article, claim: Claim, assignment) -> HttpResponse:
@@ -183,9 +187,17 @@ def article_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The annotation page: the article's text, the claim form and the user's claims."""
-    article = _visible_article(request, pk)
+    # The usual case, an annotator opening an assigned article: the assignment with its article
+    # and project in one query, where the visibility check (role, then article) and the
+    # assignment took three (the role is still asked once, for the page's Adjudicate link).
+    # (An id past a 64-bit integer is no article; SQLite could not even take it as a parameter.)
+    assignment = None
+    if pk <= MAX_ID:
+        mine = Assignment.objects.select_related("article__project").filter(article_id=pk, annotator=request.user)
+        assignment = next(iter(mine.order_by()[:1]), None)
+    article = assignment.article if assignment is not None else _visible_article(request, pk)
     partial = request.htmx.target if request.htmx and request.htmx.target in ("claim-list", "claim-form") else ""
-    return _render_page(request, article, partial=partial)
+    return _render_page(request, article, partial=partial, assignment=assignment)
 
 
 @require_POST
