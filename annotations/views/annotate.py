@@ -85,7 +85,7 @@ def _page_context(
         "labels": claim_labels(),
         "claims_url": _claims_url(),
         # Only the annotator's own claimants: in blind mode nobody sees the sources others chose.
-        "source_names": Source.objects.filter(claims__annotator=user)
+        "source_names": Source.objects.filter(claims__annotator=user, claims__source__isnull=False)  # claim_annotator_source
         .order_by("name")
         .values_list("name", flat=True)
         .distinct()[:300],
