@@ -14,6 +14,7 @@ from . import agreement
 from . import text as textlib
 from .models import Article, Attribution, CheckWorthiness, ClaimType, SourceKind, Verdict
 from .models.vocabulary import cached_terms
+from .widget_html import widget_renderer
 
 MAX_EVIDENCE_LINKS = 20
 MAX_NOTE_CHARS = 5000
@@ -91,6 +92,8 @@ class TermChoiceField(forms.ChoiceField):
 
 class SpanForm(forms.Form):
     """A span with its labels, validated against the article's stored text."""
+
+    default_renderer = widget_renderer  # the annotation page renders this form on every load
 
     start = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
     end = forms.IntegerField(min_value=0, widget=forms.HiddenInput)

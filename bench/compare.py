@@ -18,7 +18,10 @@ API, and the same operations are timed over HTTP from this process:
   Studio: the task with its annotations);
 - exporting every span as JSON (doccano: JSONL through its task queue).
 
-It prints a table; nothing here is a test and nothing asserts a time.
+It prints a table. When this tool and doccano both ran, it also prints a
+target line as bench/run.py does, `TARGET <name> PASS|FAIL <measured> (target
+<bound>)`, and exits with 1 if it fails: opening the 500-span document here
+takes at most half of doccano's time (medians).
 """
 
 from __future__ import annotations
@@ -70,7 +73,22 @@ def main() -> int:
         with runner:
             results[runner.title] = measure(runner, texts, args.reps)
     print_table(results, args)
-    return 0
+    return 0 if open_target(results) else 1
+
+
+def open_target(results: dict) -> bool:
+    """Our annotation page (the finished page) against doccano's two JSON calls for the same document."""
+    ours, doccano = results.get(Ours.title), results.get(Doccano.title)
+    if ours is None or doccano is None:
+        return True
+    measured, bound = ours["open"][0], doccano["open"][0] / 2
+    ok = measured <= bound
+    print(
+        f"TARGET open_500_vs_doccano {'PASS' if ok else 'FAIL'} {measured:.1f} ms = {measured / doccano['open'][0]:.2f}x doccano's "
+        f"{doccano['open'][0]:.1f} ms (target <= 0.5x doccano's median)",
+        flush=True,
+    )
+    return ok
 
 
 def free_port() -> int:

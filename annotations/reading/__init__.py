@@ -8,6 +8,7 @@ See docs/architecture.md.
 
 from .adjudication import adjudication  # noqa: E402, F401
 from .articles import queue, with_progress  # noqa: E402, F401
+from .claim_list import own_claims  # noqa: E402, F401
 from .compare import compare_with_gold  # noqa: E402, F401
 from .dashboard import DASHBOARD_COLUMNS, dashboard, dashboard_csv  # noqa: E402, F401
 from .names import annotator_names, pseudonym  # noqa: E402, F401

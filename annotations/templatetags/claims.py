@@ -10,6 +10,7 @@ written as plain digits, never localised.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from html import escape
 
 from django import template
@@ -19,6 +20,7 @@ from django.utils.text import Truncator
 
 from ..models import TERM_FIELDS
 from ..models.vocabulary import term_labels
+from ..text import language_direction
 
 register = template.Library()
 
@@ -32,6 +34,10 @@ def _escaped(labels: dict) -> dict:
     escaped["terms"] = {
         field: {slug: escape(label) for slug, label in term_labels(model).items()} for field, model in TERM_FIELDS.items()
     }
+    # Each label's whole <dt><dd> pair by slug, also built once per list: labels_html only joins them.
+    escaped["pairs"] = {
+        field: {slug: _pair(escaped, field, slug) for slug in escaped["terms"][field]} for field in _PAIRS
+    }
     return escaped
 
 
@@ -39,16 +45,29 @@ def _term(labels: dict, field: str, slug: str) -> str:
     return labels["terms"][field].get(slug) or escape(slug)
 
 
+# Each vocabulary's <dt> heading and the attributes of its <dd>, in the order the list shows them.
+_PAIRS = {
+    "verification_status": ("verdict", ' data-field="verification_status" data-value="{slug}"'),
+    "claim_type": ("type", ' data-field="claim_type"'),
+    "check_worthiness": ("worthiness", ' data-field="check_worthiness"'),
+    "attribution": ("attribution", ' data-field="attribution"'),
+}
+
+
+def _pair(labels: dict, field: str, slug: str) -> str:
+    heading, attributes = _PAIRS[field]
+    return f'<dt>{labels[heading]}</dt><dd{attributes.format(slug=escape(slug))}>{_term(labels, field, slug)}</dd>'
+
+
 def labels_html(claim, labels: dict) -> str:
     """The claim's labels as a definition list; `labels` already escaped (see _escaped)."""
-    verdict = claim.verification_status_id
-    parts = [
-        f'<dl><dt>{labels["verdict"]}</dt><dd data-field="verification_status" data-value="{escape(verdict)}">'
-        f'{_term(labels, "verification_status", verdict)}</dd>'
-        f'<dt>{labels["type"]}</dt><dd data-field="claim_type">{_term(labels, "claim_type", claim.claim_type_id)}</dd>'
-        f'<dt>{labels["worthiness"]}</dt><dd data-field="check_worthiness">{_term(labels, "check_worthiness", claim.check_worthiness_id)}</dd>'
-        f'<dt>{labels["attribution"]}</dt><dd data-field="attribution">{_term(labels, "attribution", claim.attribution_id)}</dd>'
-    ]
+    pairs = labels["pairs"]
+    parts = ["<dl>"]
+    for field, slug in (
+        ("verification_status", claim.verification_status_id), ("claim_type", claim.claim_type_id),
+        ("check_worthiness", claim.check_worthiness_id), ("attribution", claim.attribution_id),
+    ):
+        parts.append(pairs[field].get(slug) or _pair(labels, field, slug))
     if claim.source_id:
         parts.append(
             f'<dt>{labels["claimant"]}</dt><dd dir="auto" data-field="source">{escape(claim.source.name)} '
@@ -71,6 +90,12 @@ def _shortened(quote: str, limit: int = 300) -> str:
     return quote if len(quote) <= limit else Truncator(quote).chars(limit)
 
 
+@lru_cache(maxsize=64)
+def _blockquote(language: str) -> str:
+    """The opening tag of a quote in an article of this language (a few per process)."""
+    return f'<blockquote lang="{escape(language)}" dir="{escape(language_direction(language))}">'
+
+
 def item_html(claim, *, article, labels: dict, key: str = "claim", css: str = "claim", header: str = "", footer: str = "", actions: str = "") -> str:
     """The one markup of a claim or gold claim in any list (its own list, other annotators',
     an adjudication group, the gold list); `labels` already escaped (see _escaped).
@@ -84,7 +109,7 @@ def item_html(claim, *, article, labels: dict, key: str = "claim", css: str = "c
     claim_id = pk if key == "claim" else f"{key}-{pk}"
     return (
         f'<li class="{css}" id="{key}-{pk}" tabindex="-1" data-claim-id="{claim_id}" data-start="{start}" data-end="{end}"{source}>'
-        f'{header}<blockquote lang="{escape(article.language)}" dir="{escape(article.direction)}">{escape(_shortened(claim.quote))}</blockquote>'
+        f'{header}{_blockquote(article.language)}{escape(_shortened(claim.quote))}</blockquote>'
         f"{labels_html(claim, labels)}{footer}{actions}</li>"
     )
 
@@ -93,24 +118,44 @@ def _offsets(claim) -> str:
     return f'<span class="muted" dir="ltr">{int(claim.start)}–{int(claim.end)}</span>'
 
 
+class _OwnItems:
+    """The annotator's own list items: what every item shares (the action links' prefix, the
+    escaped form token) is built once per list, not once per claim."""
+
+    def __init__(self, *, article, labels: dict, claims_url: str, can_annotate: bool, csrf_token: str):
+        self.article, self.labels, self.can_annotate = article, labels, can_annotate
+        url = escape(claims_url)
+        # The Edit and Delete markup, cut where the claim's id (twice) and version go.
+        self.edit = f'<div class="actions" hx-boost="true" hx-push-url="false"><a href="{url}'
+        self.delete = (
+            f'/edit/" hx-target="#claim-form" hx-swap="outerHTML">{labels["edit"]}</a>'
+            f'<form method="post" action="{url}'
+        )
+        self.version = (
+            f'/delete/" hx-target="#claim-list" hx-swap="outerHTML" hx-confirm="{labels["delete_confirm"]}" class="inline">'
+            f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(csrf_token)}">'
+            f'<input type="hidden" name="version" value="'
+        )
+        self.end = f'"><button type="submit" class="link danger">{labels["delete"]}</button></form></div>'
+        self.frozen = f'<p class="frozen muted">{labels["frozen"]}</p>'
+
+    def html(self, claim) -> str:
+        """One of the annotator's own claims in #claim-list, with Edit and Delete (or why it is frozen)."""
+        pk, version = int(claim.pk), int(claim.version)
+        actions = ""
+        if getattr(claim, "decided", False):
+            actions = self.frozen
+        elif self.can_annotate:
+            actions = f"{self.edit}{pk}{self.delete}{pk}{self.version}{version}{self.end}"
+        footer = f'<p class="muted" dir="ltr">{int(claim.start)}–{int(claim.end)} · v{version}</p>'
+        return item_html(claim, article=self.article, labels=self.labels, footer=footer, actions=actions)
+
+
 def own_item_html(claim, *, article, labels: dict, claims_url: str, can_annotate: bool, csrf_token: str) -> str:
     """One of the annotator's own claims in #claim-list, with Edit and Delete (or why it is frozen)."""
-    actions = ""
-    if getattr(claim, "decided", False):
-        actions = f'<p class="frozen muted">{labels["frozen"]}</p>'
-    elif can_annotate:
-        url = escape(claims_url)
-        actions = (
-            '<div class="actions" hx-boost="true" hx-push-url="false">'
-            f'<a href="{url}{claim.pk}/edit/" hx-target="#claim-form" hx-swap="outerHTML">{labels["edit"]}</a>'
-            f'<form method="post" action="{url}{claim.pk}/delete/" hx-target="#claim-list" hx-swap="outerHTML" '
-            f'hx-confirm="{labels["delete_confirm"]}" class="inline">'
-            f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(csrf_token)}">'
-            f'<input type="hidden" name="version" value="{int(claim.version)}">'
-            f'<button type="submit" class="link danger">{labels["delete"]}</button></form></div>'
-        )
-    footer = f'<p class="muted" dir="ltr">{int(claim.start)}–{int(claim.end)} · v{int(claim.version)}</p>'
-    return item_html(claim, article=article, labels=labels, footer=footer, actions=actions)
+    return _OwnItems(
+        article=article, labels=labels, claims_url=claims_url, can_annotate=can_annotate, csrf_token=csrf_token
+    ).html(claim)
 
 
 def render_item(claim, *, article, labels: dict, claims_url: str, can_annotate: bool, csrf_token: str) -> SafeString:
@@ -131,14 +176,14 @@ def _escaped_once(context) -> dict:
 @register.simple_tag(takes_context=True)
 def claim_items(context, claims) -> SafeString:
     """Every claim of the list, in order."""
-    options = {
-        "article": context["article"],
-        "labels": _escaped_once(context),
-        "claims_url": context["claims_url"],
-        "can_annotate": context["can_annotate"],
-        "csrf_token": str(context.get("csrf_token", "")),
-    }
-    return mark_safe("".join(own_item_html(claim, **options) for claim in claims))
+    items = _OwnItems(
+        article=context["article"],
+        labels=_escaped_once(context),
+        claims_url=context["claims_url"],
+        can_annotate=context["can_annotate"],
+        csrf_token=str(context.get("csrf_token", "")),
+    )
+    return mark_safe("".join([items.html(claim) for claim in claims]))
 
 
 @register.simple_tag(takes_context=True)

@@ -13,6 +13,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,18 +21,13 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_htmx.http import reswap, retarget
 
 from .. import exporting, reading, workflow
-from ..forms import ClaimForm
+from ..forms import MAX_ID, ClaimForm
 from ..http import export_response, whole_number
 from ..models import Article, Assignment, Claim, Project, Source, is_adjudicator
 from ..templatetags.claims import render_item
 from .common import SELECTIONS, SelectionRefused, claim_labels, selection_initial, selection_response, staff_required
 
 PAGE = "annotations/article_detail.html"
-LIST_FIELDS = (
-    "pk", "article_id", "start", "end", "quote", "verification_status_id", "claim_type_id", "check_worthiness_id",
-    "attribution_id", "source_id", "source__name", "source__kind", "source_start", "source_end", "evidence", "note",
-    "version",
-)
 ARTICLES_PER_PAGE = 50
 TOKEN_REUSED = gettext_lazy(
     "This form was already used to save a different claim, so nothing was saved. Check the form and save again."
@@ -82,27 +78,27 @@ def _page_context(
         "others": others,
         "can_review": is_adjudicator(user),
         "can_annotate": can_annotate,
-        # Only what the list shows: no User, no context strings, no timestamps per claim.
-        "claims": Claim.objects.for_article(article)
-        .filter(annotator=user)
-        .select_related("source")
-        .only(*LIST_FIELDS)
-        .with_decided(),
+        # Plain rows, not model instances; lazy, so a response without the list runs no query.
+        "claims": SimpleLazyObject(lambda: reading.own_claims(article, user)),
         "form": form if form is not None else ClaimForm(article=article),
         "editing": editing,
         "labels": claim_labels(),
         "claims_url": _claims_url(),
         # Only the annotator's own claimants: in blind mode nobody sees the sources others chose.
-        "source_names": Source.objects.filter(claims__annotator=user)
+        "source_names": Source.objects.filter(claims__annotator=user, claims__source__isnull=False)  # claim_annotator_source
         .order_by("name")
         .values_list("name", flat=True)
         .distinct()[:300],
     }
 
 
-def _render_page(request: HttpRequest, article: Article, *, form=None, editing=None, partial: str = "", status: int = 200) -> HttpResponse:
+def _render_page(
+    request: HttpRequest, article: Article, *, form=None, editing=None, partial: str = "", status: int = 200,
+    assignment=workflow.NOT_FETCHED,
+) -> HttpResponse:
     template = f"{PAGE}#{partial}" if partial else PAGE
-    return render(request, template, _page_context(request, article, form, editing), status=status)
+    context = _page_context(request, article, form, editing, assignment=assignment)
+    return render(request, template, context, status=status)
 
 
 def _created_response(request: HttpRequest, article: Article, claim: Claim, assignment) -> HttpResponse:
@@ -191,7 +187,15 @@ def article_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The annotation page; a raw selection in the query comes back snapped, in the form (or alone, to htmx)."""
-    article = _visible_article(request, pk)
+    # The usual case, an annotator opening an assigned article: the assignment with its article
+    # and project in one query, where the visibility check (role, then article) and the
+    # assignment took three (the role is still asked once, for the page's Adjudicate link).
+    # (An id past a 64-bit integer is no article; SQLite could not even take it as a parameter.)
+    assignment = None
+    if pk <= MAX_ID:
+        mine = Assignment.objects.select_related("article__project").filter(article_id=pk, annotator=request.user)
+        assignment = next(iter(mine.order_by()[:1]), None)
+    article = assignment.article if assignment is not None else _visible_article(request, pk)
     target = request.htmx.target if request.htmx else None
     try:
         initial = selection_initial(request, article.text)
@@ -201,7 +205,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return refused.response()
     form = ClaimForm(article=article, initial=initial) if initial else None
     partial = target if target in ("claim-list", "claim-form") else ""
-    return _render_page(request, article, form=form, partial=partial)
+    return _render_page(request, article, form=form, partial=partial, assignment=assignment)
 
 
 @require_POST
