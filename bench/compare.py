@@ -338,7 +338,7 @@ def measure(tool: Server, texts: list[str], reps: int) -> dict:
     started = time.perf_counter()
     documents = tool.add_documents(texts)
     spans = [word_spans(text) for text in texts]
-    for index, (document, text) in enumerate(zip(documents, texts)):
+    for index, (document, text) in enumerate(zip(documents, texts, strict=True)):
         count = BIG if index == 0 else SMALL
         tool.add_spans(document, text, [spans[index][i % len(spans[index])] for i in range(count)])
     total = BIG + SMALL * (len(texts) - 1)

@@ -341,7 +341,7 @@ async def send(http, base: str, request) -> tuple[bool, str]:
             if response.status == 200 and expected in content:
                 return True, ""
             return False, f"HTTP {response.status}"
-    except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as error:
+    except (TimeoutError, aiohttp.ClientError, OSError) as error:
         return False, type(error).__name__
 
 

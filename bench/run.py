@@ -189,7 +189,6 @@ def run(report: Report, scale: dict) -> None:
 
     from annotations import agreement, exporting, reading
     from annotations.models import Article, Assignment, Claim, Project
-
     from bench import generate, texts
 
     rng = random.Random(20190323)  # the day al-Baghuz fell
@@ -221,7 +220,7 @@ def run(report: Report, scale: dict) -> None:
     reserved = articles[-len(scale["levels"]) - 3 :]
     pool = articles[: -len(scale["levels"]) - 3]
     save_figures = []
-    for level, target_article in zip(scale["levels"], reserved):
+    for level, target_article in zip(scale["levels"], reserved[: len(scale["levels"])], strict=True):
         started = time.perf_counter()
         generate.claims(pool, users, max(0, level - Claim.objects.count()), rng)
         report.line(f"database now has {Claim.objects.count()} claims (+{time.perf_counter() - started:.1f} s to load)")
@@ -234,7 +233,7 @@ def run(report: Report, scale: dict) -> None:
         }
         url = f"/articles/{target_article.pk}/claims/"
 
-        def save():
+        def save(data=data, url=url):
             # URL-encoded, as htmx sends a form.
             body = urlencode({**data, "client_token": str(uuid.uuid4())})
             response = client.post(url, body, content_type="application/x-www-form-urlencoded", HTTP_HX_REQUEST="true")
@@ -256,12 +255,12 @@ def run(report: Report, scale: dict) -> None:
 
     # Opening the annotation page of an article with 50 and with 500 claims.
     page_figures = {}
-    for count, article in zip((50, 500), reserved[len(scale["levels"]):]):
+    for count, article in zip((50, 500), reserved[len(scale["levels"]) : len(scale["levels"]) + 2], strict=True):
         own_claims(article, count)
         url = article.get_absolute_url()
         with QueryCounter() as queries:
             assert client.get(url).status_code == 200
-        median, p95 = repeat(lambda: client.get(url), scale["reps"])
+        median, p95 = repeat(lambda url=url: client.get(url), scale["reps"])
         page_figures[count] = (len(queries), median, p95)
         report.line(f"annotation page, {count} claims: median {median:.2f} ms, p95 {p95:.2f} ms, {len(queries)} queries")
     report.target("article_page_500_median", page_figures[500][1] <= 30, f"{page_figures[500][1]:.2f} ms", "<= 30 ms")
@@ -366,13 +365,13 @@ def raw_dump() -> tuple[float, int]:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(article_columns)} FROM {articles} ORDER BY id")
         while rows := cursor.fetchmany(2000):
-            size += sum(len(json.dumps(dict(zip(article_columns, row)), ensure_ascii=False, default=str)) for row in rows)
+            size += sum(len(json.dumps(dict(zip(article_columns, row, strict=True)), ensure_ascii=False, default=str)) for row in rows)
         selected = ", ".join(f'c."{column}"' for column in claim_columns[:-1]) + ", u.username"
         cursor.execute(
             f"SELECT {selected} FROM {claims} c JOIN {users} u ON u.id = c.annotator_id ORDER BY c.article_id, c.start"
         )
         while rows := cursor.fetchmany(5000):
-            size += sum(len(json.dumps(dict(zip(claim_columns, row)), ensure_ascii=False, default=str)) for row in rows)
+            size += sum(len(json.dumps(dict(zip(claim_columns, row, strict=True)), ensure_ascii=False, default=str)) for row in rows)
     return time.perf_counter() - started, size
 
 
