@@ -25,7 +25,7 @@ from ..forms import MAX_ID, ClaimForm
 from ..http import export_response, whole_number
 from ..models import Article, Assignment, Claim, Project, Source, is_adjudicator
 from ..templatetags.claims import render_item
-from .common import SELECTIONS, SelectionRefused, claim_labels, selection_initial, selection_response, staff_required
+from .common import answer_selection, claim_labels, staff_required
 
 PAGE = "annotations/article_detail.html"
 ARTICLES_PER_PAGE = 50
@@ -196,14 +196,11 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
         mine = Assignment.objects.select_related("article__project").filter(article_id=pk, annotator=request.user)
         assignment = next(iter(mine.order_by()[:1]), None)
     article = assignment.article if assignment is not None else _visible_article(request, pk)
-    target = request.htmx.target if request.htmx else None
-    try:
-        initial = selection_initial(request, article.text)
-        if target in SELECTIONS:
-            return selection_response(request, ClaimForm(article=article, initial=initial), target)
-    except SelectionRefused as refused:
-        return refused.response()
+    answer, initial = answer_selection(request, article, ClaimForm)
+    if answer is not None:
+        return answer
     form = ClaimForm(article=article, initial=initial) if initial else None
+    target = request.htmx.target if request.htmx else None
     partial = target if target in ("claim-list", "claim-form") else ""
     return _render_page(request, article, form=form, partial=partial, assignment=assignment)
 

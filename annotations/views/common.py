@@ -89,6 +89,19 @@ def selection_initial(request: HttpRequest, text: str) -> dict:
     return initial
 
 
+def answer_selection(request: HttpRequest, article, form_class) -> tuple[HttpResponse | None, dict]:
+    """A page's GET with a raw selection: (the partial to answer with now, or None for the whole
+    page) and the snapped values for the page's form; a refused selection answers 400."""
+    target = request.htmx.target if request.htmx else None
+    try:
+        initial = selection_initial(request, article.text)
+        if target in SELECTIONS:
+            return selection_response(request, form_class(article=article, initial=initial), target), initial
+    except SelectionRefused as refused:
+        return refused.response(), {}
+    return None, initial
+
+
 def selection_response(request: HttpRequest, form: SpanForm, target: str) -> HttpResponse:
     """The answer to a page's selection: the partial holding its snapped span's fields.
 

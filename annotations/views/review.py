@@ -21,7 +21,7 @@ from .. import reading, workflow
 from ..forms import GROUP_KEY, DecisionForm, GoldForm, UnanimousForm
 from ..http import whole_number
 from ..models import Article, Assignment, Claim, GoldClaim, Project, Rejection, is_adjudicator
-from .common import SELECTIONS, SelectionRefused, adjudicator_required, claim_labels, selection_initial, selection_response
+from .common import adjudicator_required, answer_selection, claim_labels
 
 PAGE = "annotations/adjudication.html"
 FORM = "gold-form"  # the gold form's id and partial name
@@ -79,13 +79,10 @@ def _refused(request: HttpRequest, article: Article, message: str, *, status: in
 def adjudication_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Every annotator's claims on one article, grouped, with the decisions taken so far; a raw selection comes back snapped."""
     article = _article(pk)
+    answer, selected = answer_selection(request, article, GoldForm)
+    if answer is not None:
+        return answer
     target = request.htmx.target if request.htmx else None
-    try:
-        selected = selection_initial(request, article.text)
-        if target in SELECTIONS:
-            return selection_response(request, GoldForm(article=article, initial=selected), target)
-    except SelectionRefused as refused:
-        return refused.response()
     form = None
     if (source_id := whole_number(request.GET.get("from", ""))) is not None:
         claim = get_object_or_404(Claim.objects.select_related("source", "article"), pk=source_id, article=article)
@@ -197,28 +194,26 @@ def _already_gone(request: HttpRequest, model, pk: int) -> HttpResponse:
 @adjudicator_required
 def gold_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Take back a gold claim at the version the adjudicator saw (its history keeps a copy)."""
-    gold = GoldClaim.objects.select_related("article__project").filter(pk=pk).first()
-    if gold is None:
-        return _already_gone(request, GoldClaim, pk)
-    try:
-        workflow.undo_decision(user=request.user, decision=gold, version=_posted_version(request))
-    except workflow.DecisionRefused as refused:
-        return _refused(request, gold.article, str(refused))
-    return _decided(request, gold.article, _("Gold claim removed."))
+    return _take_back(request, GoldClaim, pk, _("Gold claim removed."))
 
 
 @require_POST
 @adjudicator_required
 def rejection_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Take back a rejection at the version the adjudicator saw."""
-    rejection = Rejection.objects.select_related("article__project").filter(pk=pk).first()
-    if rejection is None:
-        return _already_gone(request, Rejection, pk)
+    return _take_back(request, Rejection, pk, _("Rejection taken back."))
+
+
+def _take_back(request: HttpRequest, model, pk: int, message: str) -> HttpResponse:
+    """Undo a gold claim or a rejection at the posted version; gone already or stale: a 409 with the page."""
+    decision = model.objects.select_related("article__project").filter(pk=pk).first()
+    if decision is None:
+        return _already_gone(request, model, pk)
     try:
-        workflow.undo_decision(user=request.user, decision=rejection, version=_posted_version(request))
+        workflow.undo_decision(user=request.user, decision=decision, version=_posted_version(request))
     except workflow.DecisionRefused as refused:
-        return _refused(request, rejection.article, str(refused))
-    return _decided(request, rejection.article, _("Rejection taken back."))
+        return _refused(request, decision.article, str(refused))
+    return _decided(request, decision.article, message)
 
 
 @require_POST
