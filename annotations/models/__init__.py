@@ -16,6 +16,7 @@ from .claims import (  # noqa: F401
     decided_claim_ids,
     to_span,
 )
+from .canonical import Appearance, CanonicalClaim, Evidence, MatchDismissal, MatchKey, SearchDocument  # noqa: F401
 from .imports import ImportJob, ImportJobFile  # noqa: F401
 from .roles import ADJUDICATOR_GROUP, ANNOTATOR_GROUP, is_adjudicator  # noqa: F401
 from .vocabulary import LABEL_FIELDS, TERM_FIELDS, Attribution, CheckWorthiness, ClaimType, Verdict  # noqa: F401

@@ -27,6 +27,11 @@ class Project(models.Model):
     show_annotator_names = models.BooleanField(
         _("show annotator names to adjudicators"), default=True
     )
+    annotators_link_claims = models.BooleanField(
+        _("annotators link claims to canonical claims"),
+        default=False,
+        help_text=_("Annotators may link their own claims to canonical claims; adjudicators always may."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
