@@ -24,5 +24,9 @@ def export_response(fmt: str, *, articles, claims=None, gold: bool = False) -> S
         content_type=f"{exporting.FORMATS[fmt]}; charset=utf-8",
     )
     stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
-    response["Content-Disposition"] = f'attachment; filename="{"gold" if gold else "claims"}-{stamp}.{fmt}"'
+    if fmt == "claimreview":
+        name = f"claimreview-{stamp}.jsonld"
+    else:
+        name = f"{'gold' if gold else 'claims'}-{stamp}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -281,7 +281,7 @@ def run(report: Report, scale: dict) -> None:
         size = sum(len(chunk.encode("utf-8")) for chunk in exporting.stream(fmt))
         return time.perf_counter() - started, size
 
-    runs = {name: [] for name in ("raw", *exporting.FORMATS)}
+    runs = {name: [] for name in ("raw", *exporting.CLAIM_FORMATS)}
     for _ in range(EXPORT_RUNS):
         for name in runs:
             runs[name].append(raw_dump() if name == "raw" else export(name))
@@ -291,7 +291,7 @@ def run(report: Report, scale: dict) -> None:
         f"(median of {EXPORT_RUNS})"
     )
     worst_ratio = None
-    for fmt in exporting.FORMATS:
+    for fmt in exporting.CLAIM_FORMATS:
         seconds, size = statistics.median(seconds for seconds, _size in runs[fmt]), runs[fmt][0][1]
         ratio = raw_seconds / seconds
         worst_ratio = ratio if worst_ratio is None else min(worst_ratio, ratio)
@@ -352,13 +352,15 @@ def raw_dump() -> tuple[float, int]:
     """The floor: the same rows and fields straight from SQL into json.dumps, one object per row."""
     from django.db import connection
 
-    from annotations.models import Article, Claim
+    from annotations.models import Appearance, Article, Claim
 
     claims, articles, users = Claim._meta.db_table, Article._meta.db_table, "auth_user"
+    appearances = Appearance._meta.db_table
     article_columns = ["id", "external_id", "title", "language", "text", "text_sha256", "url", "outlet", "published_at"]
     claim_columns = [
         "id", "article_id", "start", "end", "quote", "claim_type", "check_worthiness", "verification_status",
         "attribution", "source_id", "source_start", "source_end", "evidence", "note", "created_at", "updated_at", "username",
+        "canonical_id",
     ]
     started = time.perf_counter()
     size = 0
@@ -366,9 +368,10 @@ def raw_dump() -> tuple[float, int]:
         cursor.execute(f"SELECT {', '.join(article_columns)} FROM {articles} ORDER BY id")
         while rows := cursor.fetchmany(2000):
             size += sum(len(json.dumps(dict(zip(article_columns, row, strict=True)), ensure_ascii=False, default=str)) for row in rows)
-        selected = ", ".join(f'c."{column}"' for column in claim_columns[:-1]) + ", u.username"
+        selected = ", ".join(f'c."{column}"' for column in claim_columns[:-2]) + ", u.username, a.canonical_id"
         cursor.execute(
-            f"SELECT {selected} FROM {claims} c JOIN {users} u ON u.id = c.annotator_id ORDER BY c.article_id, c.start"
+            f"SELECT {selected} FROM {claims} c JOIN {users} u ON u.id = c.annotator_id "
+            f"LEFT JOIN {appearances} a ON a.claim_id = c.id ORDER BY c.article_id, c.start"
         )
         while rows := cursor.fetchmany(5000):
             size += sum(len(json.dumps(dict(zip(claim_columns, row, strict=True)), ensure_ascii=False, default=str)) for row in rows)

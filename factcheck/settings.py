@@ -203,6 +203,13 @@ ANNOTATIONS_MAX_IMPORT_BYTES = int(os.environ.get("ANNOTATIONS_MAX_IMPORT_BYTES"
 ANNOTATIONS_MAX_ARTICLE_CHARS = int(os.environ.get("ANNOTATIONS_MAX_ARTICLE_CHARS", "2000000"))
 ANNOTATIONS_DEFAULT_PROJECT = os.environ.get("ANNOTATIONS_DEFAULT_PROJECT", "Default")
 
+# The ClaimReview export (docs/exports.md): the site its URLs point to, and the desk that
+# publishes the reviews. An empty desk language gives each review its claim's language.
+ANNOTATIONS_SITE_URL = os.environ.get("ANNOTATIONS_SITE_URL", "http://127.0.0.1:8000")
+ANNOTATIONS_DESK_NAME = os.environ.get("ANNOTATIONS_DESK_NAME", "Fact-check desk")
+ANNOTATIONS_DESK_URL = os.environ.get("ANNOTATIONS_DESK_URL", ANNOTATIONS_SITE_URL)
+ANNOTATIONS_DESK_LANGUAGE = os.environ.get("ANNOTATIONS_DESK_LANGUAGE", "")
+
 # Background jobs (admin uploads): queued in the database, so the embedded
 # SQLite setup needs no other server; `manage.py db_worker` runs them.
 TASKS = {

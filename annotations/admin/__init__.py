@@ -64,7 +64,7 @@ def _export_actions(articles_of, *, gold: bool = False):
         ) % {"format": fmt.upper()}
         return action
 
-    return [make(fmt) for fmt in exporting.FORMATS]
+    return [make(fmt) for fmt in exporting.CLAIM_FORMATS]
 
 
 @admin.action(description=_("Assign to annotators (share out evenly)"))

@@ -31,8 +31,13 @@ class Term(models.Model):
     @property
     def display_label(self) -> str:
         """The label in the interface's language, falling back to English."""
-        language = (get_language() or "en").split("-")[0]
-        return getattr(self, f"label_{language}", "") or self.label
+        return self.label_in(get_language() or "en")
+
+    def label_in(self, language: str) -> str:
+        """The label in a language ("ar", "fa-IR", …), falling back to English."""
+        language = language.split("-")[0]
+        labels = {"ar": self.label_ar, "fa": self.label_fa}
+        return labels.get(language) or self.label
 
 
 class Verdict(Term):

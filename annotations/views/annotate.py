@@ -176,7 +176,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "project": project,
             "projects": Project.objects.all(),
-            "formats": exporting.FORMATS,
+            "formats": exporting.CLAIM_FORMATS,
             "queue": reading.queue(request.user),
             "can_review": is_adjudicator(request.user),
         },
@@ -317,7 +317,7 @@ def assignment_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 @staff_required
 def export_download(request: HttpRequest) -> StreamingHttpResponse:
-    """Stream every article with its claims (or gold claims, with gold=1) as JSON, JSONL or CSV."""
+    """Stream every article with its claims (or gold claims, with gold=1) as JSON, JSONL or CSV, or ClaimReview."""
     fmt = request.GET.get("format", "json")
     if fmt not in exporting.FORMATS:
         return HttpResponseBadRequest(_("Unknown export format."))

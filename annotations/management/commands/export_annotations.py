@@ -1,4 +1,4 @@
-"""Export articles with their claims as JSON, JSONL or CSV, streamed."""
+"""Export articles with their claims as JSON, JSONL or CSV, or the reviewed canonical claims as ClaimReview; streamed."""
 
 import sys
 
@@ -23,6 +23,12 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if options["gold"] and options["annotator"]:
             raise CommandError("--annotator filters annotators' claims; it cannot be used with --gold")
+        if options["format"] not in exporting.CLAIM_FORMATS and (options["gold"] or options["annotator"]):
+            # A ClaimReview has no claims of anyone's: ignoring the option would hide a mistake.
+            raise CommandError(
+                _("--format %(format)s lists canonical claims; --gold and --annotator do not apply")
+                % {"format": options["format"]}
+            )
         articles = Article.objects.all()
         claims = GoldClaim.objects.all() if options["gold"] else Claim.objects.all()
         if options["project"]:

@@ -1,6 +1,5 @@
-"""Export formats: JSON, JSONL and CSV, each defined once and streamed.
+"""Articles with their claims (or gold claims) as JSON, JSONL and CSV (docs/exports.md).
 
-The command, the staff download and the admin actions all call `stream`.
 Articles are read in keyset-paged chunks and their claims fetched per chunk,
 so memory stays flat however many claims there are.
 """
@@ -8,29 +7,19 @@ so memory stays flat however many claims there are.
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
-from itertools import islice
 
 from django.db.models import QuerySet
 
-from .models import Article, Claim, GoldClaim
-
-SCHEMA_VERSION = 1
-OFFSET_UNIT = "unicode_code_point"
-FORMATS = {
-    "json": "application/json",
-    "jsonl": "application/x-ndjson",
-    "csv": "text/csv",
-}
-CHUNK = 200  # articles per batch: bounds export memory
+from ..models import GoldClaim
+from .common import OFFSET_UNIT, SCHEMA_VERSION, chunks, dumps, json_list
 
 ARTICLE_FIELDS = ("id", "external_id", "title", "language", "text", "text_sha256", "url", "outlet", "published_at")
 SPAN_FIELDS = (
     "id", "article_id", "start", "end", "quote", "claim_type_id", "check_worthiness_id",
     "verification_status_id", "attribution_id", "source__name", "source__kind", "source_start",
-    "source_end", "evidence", "note", "created_at", "updated_at",
+    "source_end", "evidence", "note", "appearance__canonical_id", "created_at", "updated_at",
 )
 CLAIM_FIELDS = (*SPAN_FIELDS, "annotator__username")
 GOLD_FIELDS = (*SPAN_FIELDS, "provenance", "adjudicator__username", "decision_note")
@@ -39,8 +28,9 @@ CSV_SPAN_COLUMNS = (
     "quote", "claim_type", "check_worthiness", "verification_status", "attribution",
     "source_name", "source_kind", "source_start", "source_end", "evidence", "note",
 )
-CSV_COLUMNS = (*CSV_SPAN_COLUMNS, "annotator")
-CSV_GOLD_COLUMNS = (*CSV_SPAN_COLUMNS, "provenance", "adjudicator", "annotators", "decision_note")
+# canonical_claim comes last, so the columns that were there before it keep their places.
+CSV_COLUMNS = (*CSV_SPAN_COLUMNS, "annotator", "canonical_claim")
+CSV_GOLD_COLUMNS = (*CSV_SPAN_COLUMNS, "provenance", "adjudicator", "annotators", "decision_note", "canonical_claim")
 # A cell starting with one of these is run as a formula by spreadsheets.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -66,6 +56,7 @@ def _claim(row: dict) -> dict:
         "source": source,
         "evidence": row["evidence"] or [],
         "note": row["note"],
+        "canonical_claim": row["appearance__canonical_id"],
         "created_at": row["created_at"].isoformat() if "created_at" in row else None,
         "updated_at": row["updated_at"].isoformat() if "updated_at" in row else None,
     }
@@ -110,28 +101,28 @@ def _gold_sources(ids: list[int]) -> dict[int, list[dict]]:
     return result
 
 
-def iter_articles(articles: QuerySet, claims: QuerySet, *, gold: bool = False, timestamps: bool = True) -> Iterator[dict]:
+def iter_articles(
+    articles: QuerySet, claims: QuerySet, *, gold: bool = False, timestamps: bool = True, chunk_size: int
+) -> Iterator[dict]:
     """Each article in the export shape with its claims, in primary-key order.
 
     Two ordered streams, articles and their claims, are merged as they are read
     (server-side cursors on PostgreSQL), a chunk of articles at a time: two
-    queries in all, and memory bounded by one chunk.
+    queries in all (each claim's canonical claim comes with it, joined through
+    its appearance), and memory bounded by one chunk.
     """
     fields, shape = (GOLD_FIELDS, _gold_claim) if gold else (CLAIM_FIELDS, _annotator_claim)
     if not timestamps:  # CSV has no timestamp columns: do not fetch and convert them
         fields = tuple(name for name in fields if name not in ("created_at", "updated_at"))
-    article_rows = articles.order_by("pk").values(*ARTICLE_FIELDS).iterator(chunk_size=CHUNK)
+    article_rows = articles.order_by("pk").values(*ARTICLE_FIELDS).iterator(chunk_size=chunk_size)
     claim_rows = (
         claims.filter(article__in=articles.values("pk"))
         .order_by("article_id", "start", "end", "pk")
         .values(*fields)
-        .iterator(chunk_size=CHUNK * 5)
+        .iterator(chunk_size=chunk_size * 5)
     )
     pending = next(claim_rows, None)
-    while True:
-        chunk = list(islice(article_rows, CHUNK))
-        if not chunk:
-            return
+    for chunk in chunks(article_rows, chunk_size):
         last = chunk[-1]["id"]
         rows: list[dict] = []
         while pending is not None and pending["article_id"] <= last:
@@ -146,29 +137,25 @@ def iter_articles(articles: QuerySet, claims: QuerySet, *, gold: bool = False, t
             yield _article(row, by_article[row["id"]])
 
 
-def _dumps(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False)
-
-
-def iter_json(articles: Iterable[dict], *, gold: bool = False) -> Iterator[str]:
+def iter_json(articles: Iterable[dict], *, gold: bool = False, canonical_claims: Iterable[dict] = ()) -> Iterator[str]:
     header = {
         "schema_version": SCHEMA_VERSION,
         "offset_unit": OFFSET_UNIT,
         "gold": gold,
         "exported_at": datetime.now(UTC).isoformat(),
     }
-    yield _dumps(header)[:-1] + ', "articles": [\n'
-    separator = ""
-    for article in articles:
-        yield separator + _dumps(article)
-        separator = ",\n"
-    yield "\n]}\n"
+    yield dumps(header)[:-1] + ', "articles": ['
+    yield from json_list(articles)
+    # After the articles, so a reader meets every article an appearance names first.
+    yield '], "canonical_claims": ['
+    yield from json_list(canonical_claims)
+    yield "]}\n"
 
 
 def iter_jsonl(articles: Iterable[dict], *, gold: bool = False) -> Iterator[str]:
     for article in articles:
         # Each line stands alone, so each states its unit.
-        yield _dumps({"schema_version": SCHEMA_VERSION, "offset_unit": OFFSET_UNIT, **article}) + "\n"
+        yield dumps({"schema_version": SCHEMA_VERSION, "offset_unit": OFFSET_UNIT, **article}) + "\n"
 
 
 def formula_safe(value: object) -> object:
@@ -218,23 +205,5 @@ def iter_csv(articles: Iterable[dict], *, gold: bool = False) -> Iterator[str]:
                 cells += [claim["provenance"], claim["adjudicator"], " ".join(claim["annotators"]), claim["decision_note"]]
             else:
                 cells.append(claim["annotator"])
+            cells.append(claim["canonical_claim"])
             yield writer.writerow([formula_safe(cell) for cell in cells])
-
-
-WRITERS = {"json": iter_json, "jsonl": iter_jsonl, "csv": iter_csv}
-
-
-def stream(
-    fmt: str,
-    *,
-    articles: QuerySet | None = None,
-    claims: QuerySet | None = None,
-    gold: bool = False,
-) -> Iterator[str]:
-    """The chosen format's text, chunk by chunk: annotators' claims, or with gold=True the gold claims."""
-    if fmt not in WRITERS:
-        raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(WRITERS)}")
-    articles = Article.objects.all() if articles is None else articles
-    if claims is None:
-        claims = GoldClaim.objects.all() if gold else Claim.objects.all()
-    return WRITERS[fmt](iter_articles(articles, claims, gold=gold, timestamps=fmt != "csv"), gold=gold)
