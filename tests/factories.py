@@ -12,12 +12,16 @@ from annotations import agreement
 from annotations import text as textlib
 from annotations.models import (
     ANNOTATOR_GROUP,
+    Appearance,
     Article,
     Assignment,
     Attribution,
+    CanonicalClaim,
     CheckWorthiness,
     Claim,
     ClaimType,
+    Evidence,
+    GoldClaim,
     Project,
     Verdict,
 )
@@ -53,10 +57,16 @@ def assign(article: Article, user) -> Assignment:
     return Assignment.objects.create(article=article, annotator=user)
 
 
-def make_claim(article: Article, annotator, quote: str, *, occurrence: int = 0, **fields) -> Claim:
+def find(article: Article, quote: str, occurrence: int = 0) -> int:
+    """Where the `occurrence`-th (from 0) `quote` starts in the article's text, in code points."""
     start = -1
     for _ in range(occurrence + 1):
         start = article.text.index(quote, start + 1)
+    return start
+
+
+def make_claim(article: Article, annotator, quote: str, *, occurrence: int = 0, **fields) -> Claim:
+    start = find(article, quote, occurrence)
     end = start + len(quote)
     prefix, suffix = textlib.span_context(article.text, start, end)
     values = {
@@ -71,11 +81,45 @@ def make_claim(article: Article, annotator, quote: str, *, occurrence: int = 0, 
     )
 
 
+def make_gold(article: Article, adjudicator, quote: str, *, occurrence: int = 0, from_claims=(), **fields) -> GoldClaim:
+    """A gold claim on the `occurrence`-th `quote` in the article, made from `from_claims`."""
+    start = find(article, quote, occurrence)
+    values = {
+        "provenance": "adjudicated",
+        "claim_type_id": "numerical",
+        "check_worthiness_id": "check_worthy",
+        "verification_status_id": "unassessed",
+        "attribution_id": "direct_quote",
+    }
+    values.update(fields)
+    gold = GoldClaim.objects.create(
+        article=article, adjudicator=adjudicator, start=start, end=start + len(quote), quote=quote, **values
+    )
+    gold.annotations.add(*from_claims)
+    return gold
+
+
+def make_canonical(statement: str, *, created_by, language: str | None = None, **fields) -> CanonicalClaim:
+    return CanonicalClaim.objects.create(
+        statement=statement, language=language or textlib.detect_language(statement), created_by=created_by, **fields
+    )
+
+
+def make_evidence(canonical: CanonicalClaim, url: str, **fields) -> Evidence:
+    return Evidence.objects.create(canonical=canonical, url=url, added_by=fields.pop("added_by", canonical.created_by), **fields)
+
+
+def link(canonical: CanonicalClaim, claim: Claim | GoldClaim, *, by=None) -> Appearance:
+    """Confirm a claim (an annotator's or a gold claim) as an appearance of the canonical claim."""
+    kind = "gold_claim" if isinstance(claim, GoldClaim) else "claim"
+    return Appearance.objects.create(
+        canonical=canonical, article=claim.article, linked_by=by or canonical.created_by, **{kind: claim}
+    )
+
+
 def claim_post(article: Article, quote: str, *, occurrence: int = 0, **fields) -> dict:
     """The POST body the annotation page sends for a selection of `quote`."""
-    start = -1
-    for _ in range(occurrence + 1):
-        start = article.text.index(quote, start + 1)
+    start = find(article, quote, occurrence)
     data = {
         "start": start,
         "end": start + len(quote),
