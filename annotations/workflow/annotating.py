@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
+from .. import matching
 from .. import text as textlib
 from ..models import LABEL_FIELDS, Article, Assignment, Claim, GoldClaim, Source
 
@@ -169,6 +170,7 @@ def update_claim(*, user, claim: Claim, data: dict) -> Claim:
         _apply(current, data)
         current.version += 1
         current.save()
+        matching.refresh_keys(matching.linked_canonical_ids(claims=[current.pk]))  # its quote and claimant are keys
     return current
 
 
@@ -176,7 +178,10 @@ def delete_claim(*, user, claim: Claim, version: int | None) -> None:
     """Delete a claim at the version the annotator saw (its history keeps a restorable copy)."""
     check_can_change_claim(user=user, claim=claim)
     with transaction.atomic():
-        _locked_claim(claim, version).delete()
+        current = _locked_claim(claim, version)
+        linked = matching.linked_canonical_ids(claims=[current.pk])
+        current.delete()  # and its appearance, if it had one
+        matching.refresh_keys(linked)
 
 
 def check_can_submit(*, user, article: Article) -> Assignment:
