@@ -18,6 +18,7 @@ from annotations.models import (
     CheckWorthiness,
     Claim,
     ClaimType,
+    GoldClaim,
     Project,
     Verdict,
 )
@@ -68,6 +69,21 @@ def make_claim(article: Article, annotator, quote: str, *, occurrence: int = 0, 
     values.update(fields)
     return Claim.objects.create(
         article=article, annotator=annotator, start=start, end=end, quote=quote, prefix=prefix, suffix=suffix, **values
+    )
+
+
+def make_gold(article: Article, adjudicator, quote: str, **fields) -> GoldClaim:
+    """A gold claim on the first occurrence of `quote` (provenance adjudicated, from no claims)."""
+    start = article.text.index(quote)
+    end = start + len(quote)
+    prefix, suffix = textlib.span_context(article.text, start, end)
+    values = {
+        "claim_type_id": "numerical", "check_worthiness_id": "check_worthy", "verification_status_id": "unassessed",
+        "attribution_id": "direct_quote", "provenance": "adjudicated",
+    }
+    values.update(fields)
+    return GoldClaim.objects.create(
+        article=article, adjudicator=adjudicator, start=start, end=end, quote=quote, prefix=prefix, suffix=suffix, **values
     )
 
 

@@ -78,6 +78,7 @@ def _page_context(
         "others": others,
         "can_review": is_adjudicator(user),
         "can_annotate": can_annotate,
+        "can_link": can_link(article, assignment, adjudicator=is_adjudicator(user)),
         # Plain rows, not model instances; lazy, so a response without the list runs no query.
         "claims": SimpleLazyObject(lambda: reading.own_claims(article, user)),
         "form": form if form is not None else ClaimForm(article=article),
@@ -90,6 +91,11 @@ def _page_context(
         .values_list("name", flat=True)
         .distinct()[:300],
     }
+
+
+def can_link(article: Article, assignment, *, adjudicator: bool) -> bool:
+    """Whether the page offers "Seen before?" under the user's claims (workflow.check_can_link decides each)."""
+    return adjudicator or (article.project.annotators_link_claims and assignment is not None)
 
 
 def _render_page(
@@ -116,6 +122,8 @@ def _created_response(request: HttpRequest, article: Article, claim: Claim, assi
         claims_url=_claims_url(),
         can_annotate=True,
         csrf_token=get_token(request),
+        # Asked of the role only where claim_create already did (no assignment): not one more query per save.
+        can_link=can_link(article, assignment, adjudicator=assignment is None),
     )
     body += format_html(
         '<input type="hidden" name="client_token" value="{}" id="id_client_token" hx-swap-oob="true">', uuid.uuid4()

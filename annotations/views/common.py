@@ -138,4 +138,6 @@ def claim_labels() -> dict[str, str]:
         "by": _("by %(name)s"),
         "decision": _("Decision:"),
         "no_claims": _("No claims yet. Select a claim in the text to start."),
+        "seen_before": _("Seen before?"),
+        "canonical": _("Canonical claim:"),
     }
