@@ -367,3 +367,103 @@ def matching_ids(claim, user):
     from annotations import matching, reading
 
     return [c.canonical.pk for c in matching.candidates(claim, visible=reading.visible_canonical(user))]
+
+
+class TestImport:
+    """import_annotations loads the export's `canonical_claims` list, all or nothing, and again harmlessly."""
+
+    def _file(self, tmp_path, desk, annotator, *, canonical_changes=None, appearances=None):
+        persian = desk["persian"]
+        start = persian.text.index("انتهای پیام")
+        claim = {
+            "start": start, "end": start + len("انتهای پیام"), "quote": "انتهای پیام", "claim_type": "quote",
+            "check_worthiness": "not_factual", "verification_status": "unassessed", "attribution": "author_assertion",
+            "source": None, "evidence": [], "note": "", "annotator": annotator.username, "canonical_claim": 7,
+        }
+        canonical = {
+            "id": 7, "statement": "۳۰۰۰ عضو داعش در الباغوز تسلیم شدند", "language": "fa",
+            "translation": "3,000 IS members surrendered in al-Baghuz", "translation_language": "en",
+            "claimant": {"name": "مصطفی بالی", "kind": "person"}, "verdict": "mostly_true", "verdict_override_note": "",
+            "first_appearance_url": "https://example.org/first", "first_appeared_on": "2019-03-11", "note": "from a backup",
+            "evidence": [{"url": "https://example.org/e", "title": "E", "published_on": "2019-03-10", "archived_url": "", "checked_on": "2019-03-12"}],
+            "appearances": appearances if appearances is not None else [
+                {"external_id": "fa-1", "start": start, "end": start + len("انتهای پیام"), "gold": False, "annotator": annotator.username},
+                {"external_id": "ar-1", "start": desk["gold"].start, "end": desk["gold"].end, "gold": True, "annotator": None},
+            ],
+        }
+        canonical.update(canonical_changes or {})
+        data = {
+            "schema_version": 1, "offset_unit": "unicode_code_point",
+            "articles": [{"external_id": "fa-1", "text_sha256": persian.text_sha256, "claims": [claim]}],
+            "canonical_claims": [canonical],
+        }
+        path = tmp_path / "backup.json"
+        path.write_text(__import__("json").dumps(data, ensure_ascii=False), encoding="utf-8")
+        return path
+
+    def _run(self, path):
+        from io import StringIO
+
+        from django.core.management import call_command
+
+        out, err = StringIO(), StringIO()
+        call_command("import_annotations", str(path), stdout=out, stderr=err)
+        return out.getvalue()
+
+    def test_a_canonical_claim_loads_with_its_evidence_and_links_and_again_changes_nothing(self, tmp_path, desk, annotator, adjudicator):
+        path = self._file(tmp_path, desk, annotator)
+        out = self._run(path)
+        assert "Loaded 1 canonical claim(s) and 2 link(s) to them." in out
+        canonical = CanonicalClaim.objects.get()
+        assert canonical.claimant.name == "مصطفی بالی" and canonical.verdict_id == "mostly_true"
+        assert canonical.first_appeared_on == datetime.date(2019, 3, 11) and canonical.evidence.get().checked_on == datetime.date(2019, 3, 12)
+        links = {(a.article.external_id, a.gold_claim_id is not None, a.linked_by.username) for a in canonical.appearances.all()}
+        assert links == {("fa-1", False, "annotator"), ("ar-1", True, "adjudicator")}
+        assert canonical.created_by == annotator
+        from annotations.models import MatchKey
+
+        assert MatchKey.objects.filter(canonical=canonical, key="n:3000", statement=True).exists()
+        # Again: nothing new.
+        self._run(path)
+        assert CanonicalClaim.objects.count() == 1 and Appearance.objects.count() == 2 and Evidence.objects.count() == 1
+
+    @pytest.mark.parametrize(
+        ("changes", "appearances", "reason"),
+        [
+            ({"verdict": "false", "evidence": []}, None, "evidence item with its publication date"),
+            ({"verdict": "no-such-verdict"}, None, "verdict"),
+            ({"evidence": [{"url": "javascript:alert(1)"}]}, None, "evidence 1"),
+            ({"language": "not a language"}, None, "language"),
+            ({}, [{"external_id": "fa-1", "start": 0, "end": 5, "gold": False, "annotator": "annotator"}], "no claim of 'annotator' at 0–5"),
+            ({}, [{"external_id": "nope", "start": 0, "end": 5, "gold": True}], "no article with external_id 'nope'"),
+            ({}, [{"external_id": "ar-1", "start": 0, "end": 5}], "needs its 'annotator'"),
+        ],
+    )
+    def test_a_bad_canonical_claim_refuses_the_whole_file(self, tmp_path, desk, annotator, changes, appearances, reason):
+        from io import StringIO
+
+        from django.core.management import call_command
+        from django.core.management.base import CommandError
+
+        from annotations.models import Claim
+
+        claims = Claim.objects.count()
+        path = self._file(tmp_path, desk, annotator, canonical_changes=changes, appearances=appearances)
+        err = StringIO()
+        with pytest.raises(CommandError):
+            call_command("import_annotations", str(path), stdout=StringIO(), stderr=err)
+        assert reason in err.getvalue()
+        assert Claim.objects.count() == claims and not CanonicalClaim.objects.exists()
+
+    def test_a_claim_linked_to_another_canonical_claim_refuses_the_file(self, tmp_path, desk, annotator, adjudicator):
+        from io import StringIO
+
+        from django.core.management import call_command
+        from django.core.management.base import CommandError
+
+        other = workflow.create_canonical(user=adjudicator, target=desk["gold"])
+        err = StringIO()
+        with pytest.raises(CommandError):
+            call_command("import_annotations", str(self._file(tmp_path, desk, annotator)), stdout=StringIO(), stderr=err)
+        assert "linked to another canonical claim" in err.getvalue()
+        assert list(CanonicalClaim.objects.all()) == [other]
