@@ -313,11 +313,11 @@ class CanonicalClaimForm(forms.Form):
             )
 
     def clean_language(self) -> str:
-        return _language(self.cleaned_data["language"])
+        return check_language(self.cleaned_data["language"])
 
     def clean_translation_language(self) -> str:
         value = self.cleaned_data["translation_language"]
-        return _language(value) if value else ""
+        return check_language(value) if value else ""
 
     def clean(self) -> dict:
         data = super().clean()
@@ -333,7 +333,8 @@ class CanonicalClaimForm(forms.Form):
         return data
 
 
-def _language(value: str) -> str:
+def check_language(value: str) -> str:
+    """A language code as the forms take it (text.check_language_code), or a form error."""
     try:
         return textlib.check_language_code(value)
     except textlib.TextError as exc:
@@ -353,13 +354,14 @@ class EvidenceForm(forms.Form):
     version = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
 
     def clean_url(self) -> str:
-        return _http(self.cleaned_data["url"])
+        return check_link(self.cleaned_data["url"])
 
     def clean_archived_url(self) -> str:
         value = self.cleaned_data["archived_url"]
-        return _http(value) if value else ""
+        return check_link(value) if value else ""
 
 
-def _http(url: str) -> str:
+def check_link(url: str) -> str:
+    """One http or https link, as evidence links are checked everywhere."""
     check_evidence([url])
     return url

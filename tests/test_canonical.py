@@ -467,3 +467,100 @@ class TestImport:
             call_command("import_annotations", str(self._file(tmp_path, desk, annotator)), stdout=StringIO(), stderr=err)
         assert "linked to another canonical claim" in err.getvalue()
         assert list(CanonicalClaim.objects.all()) == [other]
+
+
+def form_fields(html: str, form_id: str) -> dict:
+    """The values a browser would send from the form with this id (inputs, selects, textareas)."""
+    from html.parser import HTMLParser
+
+    class Fields(HTMLParser):
+        def __init__(self):
+            super().__init__(convert_charrefs=True)
+            self.inside, self.values, self.select, self.textarea = False, {}, None, None
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag == "form" and attrs.get("id") == form_id:
+                self.inside = True
+            if not self.inside:
+                return
+            if tag == "input" and attrs.get("name") and attrs.get("type") not in ("submit", "checkbox", "file"):
+                self.values[attrs["name"]] = attrs.get("value", "")
+            elif tag == "input" and attrs.get("type") == "checkbox" and "checked" in attrs:
+                self.values[attrs["name"]] = "on"
+            elif tag == "select":
+                self.select = attrs.get("name")
+                self.values.setdefault(self.select, "")
+            elif tag == "option" and self.select and "selected" in attrs:
+                self.values[self.select] = attrs.get("value", "")
+            elif tag == "textarea":
+                self.textarea = attrs.get("name")
+                self.values[self.textarea] = ""
+
+        def handle_endtag(self, tag):
+            if tag == "form":
+                self.inside = False
+            elif tag == "select":
+                self.select = None
+            elif tag == "textarea":
+                self.textarea = None
+
+        def handle_data(self, data):
+            if self.textarea:
+                self.values[self.textarea] += data.lstrip("\n") if not self.values[self.textarea] else data
+
+    parser = Fields()
+    parser.feed(html)
+    return parser.values
+
+
+class TestAdmin:
+    def _change(self, admin_client, canonical, **changes):
+        url = reverse("admin:annotations_canonicalclaim_change", args=[canonical.pk])
+        data = form_fields(admin_client.get(url).content.decode(), "canonicalclaim_form")
+        data.update(changes)
+        return admin_client.post(url, data)
+
+    def test_the_admin_keeps_the_evidence_discipline_and_the_version(self, desk, adjudicator, admin_client):
+        canonical = workflow.create_canonical(user=adjudicator, target=desk["gold"])
+        refused = self._change(admin_client, canonical, verdict="false")
+        assert refused.status_code == 200 and "publication date" in refused.content.decode()
+        canonical.refresh_from_db()
+        assert canonical.verdict_id is None and canonical.version == 1
+        # The verdict and its dated evidence in one save: accepted, the evidence recorded as the admin's.
+        saved = self._change(
+            admin_client, canonical, verdict="false", **{
+                "evidence-TOTAL_FORMS": "1", "evidence-0-url": "https://example.org/x", "evidence-0-published_on": "2019-03-01",
+                "evidence-0-canonical": str(canonical.pk),
+            },
+        )
+        assert saved.status_code == 302, saved.content.decode()[:3000]
+        canonical.refresh_from_db()
+        assert canonical.verdict_id == "false" and canonical.verdict_at is not None and canonical.version == 2
+        assert canonical.evidence.get().added_by.is_staff
+        # Removing that evidence in the admin is refused while the verdict stands.
+        url = reverse("admin:annotations_canonicalclaim_change", args=[canonical.pk])
+        data = form_fields(admin_client.get(url).content.decode(), "canonicalclaim_form")
+        data["evidence-0-DELETE"] = "on"
+        assert "publication date" in admin_client.post(url, data).content.decode()
+        assert canonical.evidence.exists()
+        # A form shown before someone else's save is refused.
+        stale = form_fields(admin_client.get(url).content.decode(), "canonicalclaim_form")
+        workflow.update_canonical(user=adjudicator, canonical=canonical, data={**_edit(canonical), "verdict": Verdict.objects.get(pk="false")})
+        stale["note"] = "an older page"
+        assert "Someone changed this" in admin_client.post(url, stale).content.decode()
+        canonical.refresh_from_db()
+        assert canonical.note == ""
+
+    def test_deleting_an_appearance_in_the_admin_unlinks_it(self, desk, adjudicator, admin_client):
+        from annotations.models import MatchKey
+
+        canonical = workflow.create_canonical(user=adjudicator, target=desk["gold"])
+        workflow.link_claim(user=adjudicator, canonical=canonical, target=desk["claims"]["annotator", "fa"])
+        appearance = Appearance.objects.get(claim=desk["claims"]["annotator", "fa"])
+        url = reverse("admin:annotations_appearance_delete", args=[appearance.pk])
+        assert admin_client.post(url, {"post": "yes"}).status_code == 302
+        assert not Appearance.objects.filter(pk=appearance.pk).exists()
+        assert not MatchKey.objects.filter(canonical=canonical, key="w:تروريست").exists()
+        assert admin_client.get(reverse("admin:annotations_appearance_changelist")).status_code == 200
+        assert admin_client.get(reverse("admin:annotations_matchdismissal_changelist")).status_code == 200

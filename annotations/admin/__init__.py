@@ -263,3 +263,6 @@ class VerdictAdmin(TermAdmin):
 admin.site.register(ClaimType, TermAdmin)
 admin.site.register(CheckWorthiness, TermAdmin)
 admin.site.register(Attribution, TermAdmin)
+
+
+from . import canonical  # noqa: E402, F401  (canonical claims, appearances, dismissed matches)

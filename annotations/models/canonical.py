@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .. import text as textlib
@@ -101,6 +102,13 @@ class CanonicalClaim(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("canonical_detail", args=[self.pk])
+
+    def set_verdict(self, slug: str | None) -> None:
+        """Set the desk's verdict (unassessed is stored as none), dated when a final one is given."""
+        slug = None if slug in (None, "", "unassessed") else slug
+        if slug != self.verdict_id:
+            self.verdict_at = timezone.now() if is_final_verdict(slug) else None
+        self.verdict_id = slug
 
     @property
     def direction(self) -> str:

@@ -28,7 +28,6 @@ from ..models import (
     MatchDismissal,
     check_verdict_evidence,
     is_adjudicator,
-    is_final_verdict,
 )
 from .adjudicating import DecisionRefused
 from .annotating import _source
@@ -199,6 +198,15 @@ CANONICAL_FIELDS = (
 )
 
 
+def _apply(canonical: CanonicalClaim, data: dict) -> None:
+    """Put a CanonicalClaimForm's cleaned data on a canonical claim (not saved)."""
+    for name in CANONICAL_FIELDS:
+        setattr(canonical, name, data.get(name) or (None if name == "first_appeared_on" else ""))
+    canonical.claimant = _source(data)
+    verdict = data.get("verdict")
+    canonical.set_verdict(verdict.slug if verdict is not None else None)
+
+
 def update_canonical(*, user, canonical: CanonicalClaim, data: dict) -> CanonicalClaim:
     """Apply an edit made from `data["version"]` (CanonicalClaimForm's cleaned data); a stale one is refused."""
     check_can_edit_canonical(user=user)
@@ -206,15 +214,8 @@ def update_canonical(*, user, canonical: CanonicalClaim, data: dict) -> Canonica
         current = _locked_canonical(canonical.pk)
         if data.get("version") != current.version:
             raise StaleCanonical(current)
-        verdict_before = current.verdict_id
-        for name in CANONICAL_FIELDS:
-            setattr(current, name, data.get(name) or (None if name == "first_appeared_on" else ""))
-        current.claimant = _source(data)
-        verdict = data.get("verdict")
-        current.verdict_id = None if verdict is None or verdict.slug == "unassessed" else verdict.slug
+        _apply(current, data)
         _check_evidence(current, _has_dated_evidence(current.pk))
-        if current.verdict_id != verdict_before:
-            current.verdict_at = timezone.now() if is_final_verdict(current.verdict_id) else None
         current.version += 1
         current.save()
         matching.refresh_keys([current.pk])
@@ -277,11 +278,7 @@ def load_canonical(*, loads) -> int:
         canonical = load.existing
         if canonical is None:
             canonical = CanonicalClaim(created_by=load.created_by)
-            for name in CANONICAL_FIELDS:
-                setattr(canonical, name, load.data.get(name) or (None if name == "first_appeared_on" else ""))
-            canonical.claimant = _source(load.data)
-            verdict = load.data.get("verdict")
-            canonical.verdict_id = None if verdict is None or verdict.slug == "unassessed" else verdict.slug
+            _apply(canonical, load.data)
             canonical.save()
             Evidence.objects.bulk_create(
                 Evidence(canonical=canonical, added_by=load.created_by, **{name: item.get(name) or (None if name.endswith("_on") else "") for name in EVIDENCE_FIELDS})
