@@ -33,6 +33,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.db import connections
 from django.db.models import Count, Q
@@ -85,8 +86,13 @@ most some any all has have had will would can could may might which who whom wha
 STOPWORDS = frozenset(folding.fold(word).text for word in _STOPWORDS_TEXT)
 
 
+_PREFIX_STARTS = frozenset(prefix[0] for prefix in _ARTICLE_PREFIXES + _OTHER_PREFIXES)
+
+
 def stems(word: str, language: str = "") -> tuple[str, ...]:
     """The forms of a folded word that become its keys (module docstring)."""
+    if word[:1] not in _PREFIX_STARTS:  # most words: no prefix to look for
+        return (word,)
     for prefix in _ARTICLE_PREFIXES:
         if word.startswith(prefix) and len(word) - len(prefix) >= MIN_WORD:
             return (word[len(prefix) :],)
@@ -310,7 +316,7 @@ def candidates(target, *, limit: int = 5, visible=None) -> list[Candidate]:
     ):
         counts[canonical_id] = counts.get(canonical_id, 0) + number
         languages.setdefault(canonical_id, set()).add(language)
-    mine = _comparable(target.quote, target.article.language)
+    mine = _comparable.__wrapped__(target.quote, target.article.language)  # not cached: quotes may be long, and are asked once
     claimant_name = folding.fold(target.source.name).text if target.source_id else ""
     by_kind = {prefix: {key for key in keys if key.startswith(prefix)} for prefix in (NUMBER, ENTITY, WORD)}
     ranked = []
@@ -345,6 +351,7 @@ def candidates(target, *, limit: int = 5, visible=None) -> list[Candidate]:
     return ranked[:limit]
 
 
+@lru_cache(maxsize=4096)  # the same canonical claims come back as candidates, request after request
 def _comparable(text: str, language: str) -> str:
     """A text as the similarity compares it: folded words, clitic prefixes removed."""
     return " ".join(stems(word, language)[-1] for word, _s, _e in folding.words(folding.fold(text or "").text))
