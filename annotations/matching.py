@@ -51,7 +51,7 @@ MAX_QUERY_KEYS = 64  # keys of one claim asked of the index
 # would make the query read that many rows: it is left out of the index lookup (it
 # still counts when the candidates found through rarer keys are ranked).
 MAX_KEY_FANOUT = 500
-POOL = 50  # candidates read from the index, then ranked here
+POOL = 30  # candidates read from the index, then ranked here
 
 # Weights of the ranking (each part is between 0 and 1; the score is out of 100).
 WEIGHTS = {"text": 40, "numbers": 25, "claimant": 15, "names": 10, "words": 10}

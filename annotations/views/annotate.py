@@ -25,7 +25,7 @@ from ..forms import MAX_ID, ClaimForm
 from ..http import export_response, whole_number
 from ..models import Article, Assignment, Claim, Project, Source, is_adjudicator
 from ..templatetags.claims import render_item
-from .common import answer_selection, claim_labels, staff_required
+from .common import answer_selection, claim_labels, kept_at_version, staff_required
 
 PAGE = "annotations/article_detail.html"
 ARTICLES_PER_PAGE = 50
@@ -266,21 +266,13 @@ def claim_update(request: HttpRequest, pk: int) -> HttpResponse:
         workflow.update_claim(user=request.user, claim=claim, data=form.cleaned_data)
     except workflow.StaleVersion as stale:
         # Keep what the user typed, move the form to the stored version, and say so.
-        data = request.POST.copy()
-        data["version"] = stale.current.version
-        form = ClaimForm(data, instance=stale.current, article=article)
-        form.is_valid()
-        form.add_error(
-            None,
-            ValidationError(
-                _(
-                    "Someone changed this claim while you were editing it (it is now at version "
-                    "%(version)d). The stored version is shown in the list; save again to replace it "
-                    "with yours."
-                )
-                % {"version": stale.current.version},
-                code="stale",
-            ),
+        message = _(
+            "Someone changed this claim while you were editing it (it is now at version "
+            "%(version)d). The stored version is shown in the list; save again to replace it "
+            "with yours."
+        ) % {"version": stale.current.version}
+        form = kept_at_version(
+            ClaimForm, request, stale.current.version, ValidationError(message, code="stale"), instance=stale.current, article=article
         )
         return _form_errors_response(request, article, form, editing=stale.current, with_list=True)
     if not request.htmx:

@@ -23,7 +23,7 @@ from ..forms import MAX_ID, CanonicalClaimForm, EvidenceForm
 from ..http import whole_number
 from ..models import Appearance, Article, CanonicalClaim, Claim, Evidence, GoldClaim, Verdict, is_adjudicator
 from ..models.vocabulary import cached_terms
-from .common import adjudicator_required
+from .common import adjudicator_required, kept_at_version
 
 MATCH_PAGE = "annotations/canonical_match.html"
 DETAIL_PAGE = "annotations/canonical_detail.html"
@@ -104,44 +104,49 @@ def match_panel(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     return _panel(request, kind, _target(request, kind, pk))
 
 
+def _act(request: HttpRequest, kind: str, pk: int, do, message: str) -> HttpResponse:
+    """One of the panel's actions on a claim or gold claim the user may link; a refusal answers with the panel and why."""
+    target = _target(request, kind, pk)
+    try:
+        do(target)
+    except workflow.DecisionRefused as refused:
+        return _refused(request, kind, target, refused)
+    return _acted(request, kind, target, message)
+
+
 @require_POST
 @login_required
 def match_link(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     """Confirm a suggestion: the claim is an appearance of this canonical claim (move=1 moves it from another)."""
-    target = _target(request, kind, pk)
-    canonical = _posted_canonical(request)
-    if not is_adjudicator(request.user) and not reading.visible_canonical(request.user).filter(pk=canonical.pk).exists():
-        raise Http404(_("No such canonical claim."))
-    try:
+
+    def link(target):
+        canonical = _posted_canonical(request)
+        if not is_adjudicator(request.user) and not reading.visible_canonical(request.user).filter(pk=canonical.pk).exists():
+            raise Http404(_("No such canonical claim."))
         workflow.link_claim(user=request.user, canonical=canonical, target=target, move=request.POST.get("move") == "1")
-    except workflow.DecisionRefused as refused:
-        return _refused(request, kind, target, refused)
-    return _acted(request, kind, target, _("Linked to the canonical claim."))
+
+    return _act(request, kind, pk, link, _("Linked to the canonical claim."))
 
 
 @require_POST
 @login_required
 def match_new(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     """A new canonical claim from this claim, linked to it."""
-    target = _target(request, kind, pk)
-    try:
-        workflow.create_canonical(user=request.user, target=target)
-    except workflow.DecisionRefused as refused:
-        return _refused(request, kind, target, refused)
-    return _acted(request, kind, target, _("New canonical claim made from this claim."))
+    return _act(
+        request, kind, pk, lambda target: workflow.create_canonical(user=request.user, target=target),
+        _("New canonical claim made from this claim."),
+    )
 
 
 @require_POST
 @login_required
 def match_dismiss(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     """Not this one: the suggestion is not made again for this claim."""
-    target = _target(request, kind, pk)
-    canonical = _posted_canonical(request)
-    try:
-        workflow.dismiss_match(user=request.user, canonical=canonical, target=target)
-    except workflow.DecisionRefused as refused:
-        return _refused(request, kind, target, refused)
-    return _acted(request, kind, target, _("Suggestion dismissed; it will not be made again for this claim."))
+    return _act(
+        request, kind, pk,
+        lambda target: workflow.dismiss_match(user=request.user, canonical=_posted_canonical(request), target=target),
+        _("Suggestion dismissed; it will not be made again for this claim."),
+    )
 
 
 @require_POST
@@ -229,11 +234,10 @@ def canonical_update(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         workflow.update_canonical(user=request.user, canonical=canonical, data=form.cleaned_data)
     except workflow.StaleCanonical as stale:
-        data = request.POST.copy()
-        data["version"] = stale.current.version
-        form = CanonicalClaimForm(data, instance=stale.current, dated_evidence=dated)
-        form.is_valid()
-        form.add_error(None, ValidationError(str(stale), code="stale"))
+        form = kept_at_version(
+            CanonicalClaimForm, request, stale.current.version, ValidationError(str(stale), code="stale"),
+            instance=stale.current, dated_evidence=dated,
+        )
         return _detail(request, stale.current, form=form)
     except workflow.EvidenceRequired as refused:  # evidence removed meanwhile
         form.add_error("verdict", ValidationError(str(refused), code="evidence_required"))
