@@ -564,3 +564,31 @@ class TestAdmin:
         assert not MatchKey.objects.filter(canonical=canonical, key="w:تروريست").exists()
         assert admin_client.get(reverse("admin:annotations_appearance_changelist")).status_code == 200
         assert admin_client.get(reverse("admin:annotations_matchdismissal_changelist")).status_code == 200
+
+
+def test_the_demo_canonical_claim_is_suggested_for_a_new_claim_in_another_seed(db, settings, client):
+    """Quick start: a new claim on the ۳۰۰۰ in Persian seed 000 gets the demo canonical claim (Arabic 001,
+    Persian 003) suggested to the annotator, who may link it; its page shows both languages."""
+    from io import StringIO
+
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from annotations.models import Article
+
+    settings.DEBUG = True
+    call_command("import_articles", str(settings.BASE_DIR / "seeds"), stdout=StringIO())
+    call_command("setup_demo", stdout=StringIO())
+    annotator = get_user_model().objects.get(username="annotator")
+    article = Article.objects.get(external_id="000_7b2440a1b41ed335")
+    client.force_login(annotator)
+    quote = "۳۰۰۰ نفر از جمله چند صد داعشی از آخرین پناهگاه داعش در شهرک الباغوز خارج شدند"
+    response = htmx(client, "post", reverse("claim_create", args=[article.pk]), factories.claim_post(article, quote))
+    assert response.status_code == 200 and "Seen before?" in response.content.decode()
+    claim = article.claims.get(annotator=annotator)
+    canonical = CanonicalClaim.objects.get()
+    panel = htmx(client, "get", reverse("claim_canonical", args=[claim.pk])).content.decode()
+    assert f'data-canonical-id="{canonical.pk}"' in panel and "3000" in panel
+    htmx(client, "post", reverse("claim_canonical_link", args=[claim.pk]), {"canonical": canonical.pk})
+    page = client.get(canonical.get_absolute_url()).content.decode()
+    assert 'data-language="ar"' in page and page.count('data-language="fa"') == 2
