@@ -6,7 +6,8 @@ differs) and so must the annotators (by username). Every claim goes through
 the web's ClaimForm (a gold claim through GoldForm), so it is validated
 exactly as one made in the browser would be. Gold claims — objects with a
 `provenance`, as `export_annotations --gold` writes them — are relinked to
-the claims they came from (`from_claims`), which must be loaded first.
+the claims they came from (`from_claims`), which must be loaded first. A
+top-level `canonical_claims` list is checked by `canonical_import`.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from . import text as textlib
+from .canonical_import import plan_canonical
 from .forms import ClaimForm, GoldForm
 from .importing import ImportRefused, json_objects
 from .models import LABEL_FIELDS, Article, Claim, GoldClaim, Provenance
@@ -37,11 +39,13 @@ class ClaimLoad:
     # When the claim was made and last changed, as the file says; None: the time of loading.
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    written: object = None  # the Claim or GoldClaim load_claims made from it
 
 
 @dataclass
 class LoadPlan:
     claims: list[ClaimLoad] = field(default_factory=list)
+    canonical: list = field(default_factory=list)  # workflow.CanonicalLoad
     skipped: list[str] = field(default_factory=list)
     problems: list[ImportRefused] = field(default_factory=list)
 
@@ -54,7 +58,8 @@ def plan_load(name: str, data: bytes, *, project=None, max_bytes: int = 0) -> Lo
         return plan
     try:
         text = textlib.decode_bytes(data).text
-        rows = list(json_objects(name, text, lines=Path(name).suffix.lower() == ".jsonl"))
+        top: dict = {}
+        rows = list(json_objects(name, text, lines=Path(name).suffix.lower() == ".jsonl", top=top))
     except (ImportRefused, textlib.TextError) as exc:
         plan.problems.append(exc if isinstance(exc, ImportRefused) else ImportRefused(name, exc.message))
         return plan
@@ -86,6 +91,8 @@ def plan_load(name: str, data: bytes, *, project=None, max_bytes: int = 0) -> Lo
                 plan.skipped.append(f"{where}: already present")
                 continue
             plan.claims.append(load)
+    canonical, skipped, problems = plan_canonical(name, top.get("canonical_claims"), project=project, planned=plan.claims)
+    plan.canonical, plan.skipped, plan.problems = canonical, plan.skipped + skipped, plan.problems + problems
     return plan
 
 

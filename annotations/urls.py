@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .views import review
+from .views import canonical, review
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -22,4 +22,22 @@ urlpatterns = [
     path("claims/<int:pk>/edit/", views.claim_update, name="claim_update"),
     path("claims/<int:pk>/delete/", views.claim_delete, name="claim_delete"),
     path("export/", views.export_download, name="export_download"),
+    path("canonical/", canonical.canonical_list, name="canonical_list"),
+    path("canonical/<int:pk>/", canonical.canonical_detail, name="canonical_detail"),
+    path("canonical/<int:pk>/edit/", canonical.canonical_update, name="canonical_update"),
+    path("canonical/<int:pk>/evidence/", canonical.evidence_create, name="evidence_create"),
+    path("evidence/<int:pk>/delete/", canonical.evidence_delete, name="evidence_delete"),
 ]
+
+# "Seen before?": a claim's (claims/<pk>/canonical/…) or gold claim's (gold/<pk>/canonical/…) canonical claim.
+for _kind, _prefix in (("claim", "claims"), ("gold", "gold")):
+    urlpatterns += [
+        path(f"{_prefix}/<int:pk>/canonical/{suffix}", view, {"kind": _kind}, name=f"{_kind}_canonical{name}")
+        for suffix, view, name in (
+            ("", canonical.match_panel, ""),
+            ("link/", canonical.match_link, "_link"),
+            ("new/", canonical.match_new, "_new"),
+            ("dismiss/", canonical.match_dismiss, "_dismiss"),
+            ("unlink/", canonical.match_unlink, "_unlink"),
+        )
+    ]

@@ -92,8 +92,11 @@ def make_gold(article: Article, adjudicator, quote: str, *, occurrence: int = 0,
         "attribution_id": "direct_quote",
     }
     values.update(fields)
+    end = start + len(quote)
+    prefix, suffix = textlib.span_context(article.text, start, end)
     gold = GoldClaim.objects.create(
-        article=article, adjudicator=adjudicator, start=start, end=start + len(quote), quote=quote, **values
+        article=article, adjudicator=adjudicator, start=start, end=end, quote=quote, prefix=prefix, suffix=suffix,
+        **values,
     )
     gold.annotations.add(*from_claims)
     return gold

@@ -1,4 +1,4 @@
-"""Admin: the upload goes through importing.py, exports through exporting.py, history is kept."""
+"""Admin: the upload goes through importing.py, exports through exporting/, history is kept."""
 
 import json
 

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from annotations import agreement, reading
-from annotations.models import Assignment, Claim
+from annotations.models import Appearance, Assignment, CanonicalClaim, Claim, Project
 
 from . import factories
 
@@ -181,7 +181,7 @@ def test_the_demo_comes_with_claims_ready_to_adjudicate(settings, client):
     command("import_articles", str(settings.BASE_DIR / "seeds"))
     command("setup_demo")
     claims = Claim.objects.select_related("article")
-    assert claims.count() == 9 and all(c.article.text[c.start : c.end] == c.quote for c in claims)
+    assert claims.count() == 11 and all(c.article.text[c.start : c.end] == c.quote for c in claims)
     article = claims.first().article
     assert set(Assignment.objects.filter(article=article).values_list("state", flat=True)) == {"submitted"}
     from django.contrib.auth import get_user_model
@@ -192,6 +192,11 @@ def test_the_demo_comes_with_claims_ready_to_adjudicate(settings, client):
     page = client.get(f"/articles/{article.pk}/adjudicate/").content.decode()
     groups = [g.status for g in agreement.group_claims(reading.article_claims(article))]
     assert sorted(groups) == ["agree", "agree", "partial", "partial", "single"] and "Accept this version" in page
+    # One canonical claim, with a verdict and dated evidence, appears in an Arabic and a Persian article.
+    canonical = CanonicalClaim.objects.get()
+    assert canonical.verdict_id == "mostly_true" and canonical.evidence.filter(published_on__isnull=False).exists()
+    assert {a.article.language for a in canonical.appearances.select_related("article")} == {"ar", "fa"}
+    assert Project.objects.get().annotators_link_claims
     # Running it again adds nothing.
     command("setup_demo")
-    assert Claim.objects.count() == 9
+    assert Claim.objects.count() == 11 and CanonicalClaim.objects.count() == 1 and Appearance.objects.count() == 4

@@ -29,13 +29,15 @@ def test_with_article_loads_what_the_orm_loads(article, annotator, django_assert
 
     assert _fields(fast) == _fields(orm)
     assert _fields(fast.article) == _fields(orm.article)
+    assert _fields(fast.article.project) == _fields(orm.article.project)  # the project too, for the page's links
     # Converted as the ORM converts: aware datetimes, dates, booleans, not strings or integers.
     assert fast.started_at.tzinfo is not None and fast.article.published_at == datetime.date(2019, 3, 23)
     assert fast.article.import_had_bom is True
     assert fast.article.text == article.text and fast.article.direction == "rtl"
     assert not fast._state.adding and fast._state.db == orm._state.db
-    with django_assert_num_queries(0):  # the article is attached, not fetched again
+    with django_assert_num_queries(0):  # the article and its project are attached, not fetched again
         assert fast.article.title == article.title
+        assert fast.article.project.annotators_link_claims is False
 
 
 def test_with_article_is_none_without_an_assignment(article, other_annotator):

@@ -1,7 +1,7 @@
 """Django admin: raw CRUD for everything, with import/export and history.
 
 Articles are imported through `importing/` (the same code as the
-import_articles command) and exported through `exporting.py` (the same
+import_articles command) and exported through `exporting/` (the same
 formats as export_annotations), never through a second definition.
 """
 
@@ -51,7 +51,7 @@ from .spreadsheets import SpreadsheetSafeAdmin
 
 
 def _export_actions(articles_of, *, gold: bool = False):
-    """Admin actions exporting the selection in each format, from exporting.py."""
+    """Admin actions exporting the selection in each format, from exporting/."""
 
     def make(fmt: str):
         def action(modeladmin, request, queryset):
@@ -263,3 +263,6 @@ class VerdictAdmin(TermAdmin):
 admin.site.register(ClaimType, TermAdmin)
 admin.site.register(CheckWorthiness, TermAdmin)
 admin.site.register(Attribution, TermAdmin)
+
+
+from . import canonical  # noqa: E402, F401  (canonical claims, appearances, dismissed matches)

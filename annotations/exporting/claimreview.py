@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
 from ..models import SourceKind, Verdict
@@ -23,12 +24,9 @@ UNASSESSED = "unassessed"
 
 
 def canonical_url(pk: int) -> str:
-    """The absolute URL of a canonical claim's page, `canonical/<pk>/` on ANNOTATIONS_SITE_URL.
-
-    Formatted rather than reversed: an export has no request to take the host from,
-    and this path is the one the `canonical_detail` URL pattern serves.
-    """
-    return f"{settings.ANNOTATIONS_SITE_URL.rstrip('/')}/canonical/{pk}/"
+    """The absolute URL of a canonical claim's page on ANNOTATIONS_SITE_URL (an export has no request
+    to take the host from)."""
+    return settings.ANNOTATIONS_SITE_URL.rstrip("/") + reverse("canonical_detail", args=[pk])
 
 
 def rating_scale(verdicts: Iterable[Verdict]) -> tuple[int, int] | None:

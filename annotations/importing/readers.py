@@ -204,12 +204,13 @@ def _load_json(name: str, text: str, row: int | None = None) -> object:
         ) from None
 
 
-def json_objects(name: str, text: str, *, lines: bool) -> Iterator[tuple[int, dict | ImportRefused]]:
+def json_objects(name: str, text: str, *, lines: bool, top: dict | None = None) -> Iterator[tuple[int, dict | ImportRefused]]:
     """(row, object) pairs from a JSON list, the export's {"articles": [...]}, or JSON lines.
 
     A row that is not an object (or a JSON line that does not parse) comes as
     (row, ImportRefused), so every bad row is reported; a file that does not
-    parse at all raises ImportRefused.
+    parse at all raises ImportRefused. `top`, if given, receives the export's
+    other top-level keys (its `canonical_claims`, for import_annotations).
     """
     if lines:
         for number, line in enumerate(text.split("\n"), start=1):
@@ -221,6 +222,8 @@ def json_objects(name: str, text: str, *, lines: bool) -> Iterator[tuple[int, di
         return
     data = _load_json(name, text)
     if isinstance(data, dict) and isinstance(data.get("articles"), list):
+        if top is not None:
+            top.update((key, value) for key, value in data.items() if key != "articles")
         data = data["articles"]  # the export's own shape
     if not isinstance(data, list):
         raise ImportRefused(name, _('expected a list of articles or {"articles": [...]}'), code="not_a_list")

@@ -4,6 +4,17 @@ Offsets (`start`, `end`, `source_start`, `source_end`) are Unicode code points
 into `Article.text`; see `annotations.text`.
 """
 
+from .canonical import (  # noqa: F401
+    VERDICTS_WITHOUT_EVIDENCE,
+    Appearance,
+    CanonicalClaim,
+    Evidence,
+    MatchDismissal,
+    MatchKey,
+    SearchDocument,
+    check_verdict_evidence,
+    is_final_verdict,
+)
 from .claims import (  # noqa: F401
     SPAN_FIELDS,
     Claim,
@@ -16,7 +27,6 @@ from .claims import (  # noqa: F401
     decided_claim_ids,
     to_span,
 )
-from .canonical import Appearance, CanonicalClaim, Evidence, MatchDismissal, MatchKey, SearchDocument  # noqa: F401
 from .imports import ImportJob, ImportJobFile  # noqa: F401
 from .roles import ADJUDICATOR_GROUP, ANNOTATOR_GROUP, is_adjudicator  # noqa: F401
 from .vocabulary import LABEL_FIELDS, TERM_FIELDS, Attribution, CheckWorthiness, ClaimType, Verdict  # noqa: F401

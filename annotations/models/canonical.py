@@ -10,14 +10,41 @@ from coming back. See docs/canonical-claims.md.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .. import text as textlib
 from .claims import Claim, GoldClaim, Source
 from .history import History
 from .vocabulary import Verdict
 from .work import Article
+
+# Verdicts that say nothing of whether the claim is true, so need no evidence: not yet
+# assessed, cannot be verified, not a checkable claim. Every other verdict (the ordinal
+# scale true … false, satire_or_myth, and any term an admin adds) is final: it needs
+# dated evidence or an override note (docs/canonical-claims.md).
+VERDICTS_WITHOUT_EVIDENCE = frozenset({"unassessed", "unverifiable", "not_checkable"})
+
+
+def is_final_verdict(verdict_id: str | None) -> bool:
+    return bool(verdict_id) and verdict_id not in VERDICTS_WITHOUT_EVIDENCE
+
+
+def check_verdict_evidence(verdict_id: str | None, *, dated_evidence: bool, override_note: str) -> None:
+    """The evidence discipline, for every write path: a final verdict needs an evidence item with
+    its publication date, or a note saying why the verdict stands without one."""
+    if is_final_verdict(verdict_id) and not dated_evidence and not (override_note or "").strip():
+        raise ValidationError(
+            _(
+                "A verdict other than unassessed, unverifiable or not checkable needs at least one evidence item "
+                "with its publication date, or a note saying why the verdict stands without one."
+            ),
+            code="evidence_required",
+        )
 
 
 class CanonicalClaim(models.Model):
@@ -72,6 +99,24 @@ class CanonicalClaim(models.Model):
 
     def __str__(self) -> str:
         return self.statement[:80]
+
+    def get_absolute_url(self) -> str:
+        return reverse("canonical_detail", args=[self.pk])
+
+    def set_verdict(self, slug: str | None) -> None:
+        """Set the desk's verdict (unassessed is stored as none), dated when a final one is given."""
+        slug = None if slug in (None, "", "unassessed") else slug
+        if slug != self.verdict_id:
+            self.verdict_at = timezone.now() if is_final_verdict(slug) else None
+        self.verdict_id = slug
+
+    @property
+    def direction(self) -> str:
+        return textlib.language_direction(self.language)
+
+    @property
+    def translation_direction(self) -> str:
+        return textlib.language_direction(self.translation_language or "und")
 
 
 class Evidence(models.Model):
@@ -183,25 +228,34 @@ class MatchDismissal(models.Model):
             models.UniqueConstraint(fields=["claim", "canonical"], name="dismissal_unique_claim"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.canonical_id} ✗ {self.gold_claim_id or self.claim_id}"
+
 
 class MatchKey(models.Model):
-    """One key (a folded word, a number, a claimant) of a canonical claim: the matching index.
+    """One key (a folded word, a number, a name, a claimant) of a canonical claim: the matching index.
 
     Candidates for a claim are the canonical claims sharing its keys, found
     through the index on `key`, never by comparing every claim with every claim.
-    Rebuilt from the statement, claimant and appearances whenever they change.
+    Rebuilt from the statement, claimant and appearances whenever they change
+    (`matching.refresh_keys`).
     """
 
     canonical = models.ForeignKey(
         CanonicalClaim, on_delete=models.CASCADE, related_name="+", db_index=False, verbose_name=_("canonical claim")
     )
     key = models.CharField(_("key"), max_length=120)
+    # From the statement or its translation (the list's search asks only these), not only from appearances.
+    statement = models.BooleanField(_("from the statement"), default=False)
 
     class Meta:
         verbose_name = _("match key")
         verbose_name_plural = _("match keys")
         indexes = [models.Index(fields=["key", "canonical"], name="matchkey_key")]
         constraints = [models.UniqueConstraint(fields=["canonical", "key"], name="matchkey_unique")]
+
+    def __str__(self) -> str:
+        return self.key
 
 
 class SearchDocument(models.Model):
@@ -219,3 +273,6 @@ class SearchDocument(models.Model):
     class Meta:
         verbose_name = _("search document")
         verbose_name_plural = _("search documents")
+
+    def __str__(self) -> str:
+        return str(self.article_id)

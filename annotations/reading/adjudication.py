@@ -39,7 +39,8 @@ def adjudication(article: Article) -> dict:
         "groups": groups,
         "counts": Counter(g["status"] for g in groups if not g["decided"]),
         "unanimous": " ".join(g["key"] for g in groups if g["status"] == agreement.AGREE and not g["decided"]),
-        "gold": GoldClaim.objects.filter(article=article).with_labels(),
+        # With the canonical claim each is linked to (none: no appearance), for its "Seen before?" slot.
+        "gold": GoldClaim.objects.filter(article=article).with_labels().select_related("appearance__canonical"),
         "rejections": Rejection.objects.filter(article=article).prefetch_related("claims"),
         "assignments": sorted(
             ({"assignment": a, "who": shown[a.annotator.username]} for a in assignments), key=lambda row: row["who"]

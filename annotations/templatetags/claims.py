@@ -122,9 +122,10 @@ class _OwnItems:
     """The annotator's own list items: what every item shares (the action links' prefix, the
     escaped form token) is built once per list, not once per claim."""
 
-    def __init__(self, *, article, labels: dict, claims_url: str, can_annotate: bool, csrf_token: str):
-        self.article, self.labels, self.can_annotate = article, labels, can_annotate
+    def __init__(self, *, article, labels: dict, claims_url: str, can_annotate: bool, csrf_token: str, can_link: bool = False):
+        self.article, self.labels, self.can_annotate, self.can_link = article, labels, can_annotate, can_link
         url = escape(claims_url)
+        self.claims_url = url
         # The Edit and Delete markup, cut where the claim's id (twice) and version go.
         self.edit = f'<div class="actions" hx-boost="true" hx-push-url="false"><a href="{url}'
         self.delete = (
@@ -148,20 +149,25 @@ class _OwnItems:
         elif self.can_annotate:
             actions = f"{self.edit}{pk}{self.delete}{pk}{self.version}{version}{self.end}"
         footer = f'<p class="muted" dir="ltr">{int(claim.start)}–{int(claim.end)} · v{version}</p>'
+        if self.can_link:
+            footer += _canonical_slot(claim, kind="claim", base=self.claims_url, labels=self.labels)
         return item_html(claim, article=self.article, labels=self.labels, footer=footer, actions=actions)
 
 
-def own_item_html(claim, *, article, labels: dict, claims_url: str, can_annotate: bool, csrf_token: str) -> str:
+def own_item_html(claim, *, article, labels: dict, claims_url: str, can_annotate: bool, csrf_token: str, can_link: bool = False) -> str:
     """One of the annotator's own claims in #claim-list, with Edit and Delete (or why it is frozen)."""
     return _OwnItems(
-        article=article, labels=labels, claims_url=claims_url, can_annotate=can_annotate, csrf_token=csrf_token
+        article=article, labels=labels, claims_url=claims_url, can_annotate=can_annotate, csrf_token=csrf_token, can_link=can_link
     ).html(claim)
 
 
-def render_item(claim, *, article, labels: dict, claims_url: str, can_annotate: bool, csrf_token: str) -> SafeString:
+def render_item(claim, *, article, labels: dict, claims_url: str, can_annotate: bool, csrf_token: str, can_link: bool = False) -> SafeString:
     """One list item, for a view's response (escapes the labels itself)."""
     return mark_safe(
-        own_item_html(claim, article=article, labels=_escaped(labels), claims_url=claims_url, can_annotate=can_annotate, csrf_token=csrf_token)
+        own_item_html(
+            claim, article=article, labels=_escaped(labels), claims_url=claims_url, can_annotate=can_annotate,
+            csrf_token=csrf_token, can_link=can_link,
+        )
     )
 
 
@@ -182,6 +188,7 @@ def claim_items(context, claims) -> SafeString:
         claims_url=context["claims_url"],
         can_annotate=context["can_annotate"],
         csrf_token=str(context.get("csrf_token", "")),
+        can_link=context.get("can_link", False),
     )
     return mark_safe("".join([items.html(claim) for claim in claims]))
 
@@ -192,6 +199,24 @@ def other_claim_item(context, claim) -> SafeString:
     header = f'<p class="who">{escape(claim.who)}</p>'
     return mark_safe(
         item_html(claim, article=context["article"], labels=_escaped_once(context), key="other", css="claim other", header=header)
+    )
+
+
+def _canonical_slot(claim, *, kind: str, base: str, labels: dict, linked=None) -> str:
+    """Where a claim's "Seen before?" panel loads on demand (views/canonical.py), with the canonical
+    claim it is linked to when the page knows it. `base` is /claims/ or /gold/, escaped."""
+    pk = int(claim.pk)
+    url = f"{base}{pk}/canonical/"
+    shown = ""
+    if linked is not None:
+        canonical = linked.canonical
+        shown = (
+            f'<p class="linked">{labels["canonical"]} <a href="{escape(canonical.get_absolute_url())}" '
+            f'lang="{escape(canonical.language)}" dir="{escape(canonical.direction)}">{escape(_shortened(canonical.statement, 160))}</a></p>'
+        )
+    return (
+        f'<div class="canonical-slot" id="canonical-{kind}-{pk}">{shown}<a href="{url}" hx-get="{url}" '
+        f'hx-target="#canonical-{kind}-{pk}" hx-swap="outerHTML" class="seen-before">{labels["seen_before"]}</a></div>'
     )
 
 
@@ -239,6 +264,7 @@ def gold_item(context, gold) -> SafeString:
     header = f'<p class="who"><span class="badge provenance">{escape(str(gold.get_provenance_display()))}</span> {by} {_offsets(gold)}</p>'
     footer = f'<p class="note" dir="auto">{labels["decision"]} {escape(gold.decision_note)}</p>' if gold.decision_note else ""
     action = f'{urls["gold_delete"]}{int(gold.pk)}/delete/'
+    footer += _canonical_slot(gold, kind="gold", base=urls["gold_delete"], labels=labels, linked=getattr(gold, "appearance", None))
     actions = (
         f'<form method="post" action="{action}" hx-post="{action}" hx-target="#decisions" hx-swap="outerHTML" '
         f'hx-confirm="{labels["remove_confirm"]}" class="inline">{_csrf_input(context)}'

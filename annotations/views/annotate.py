@@ -25,7 +25,7 @@ from ..forms import MAX_ID, ClaimForm
 from ..http import export_response, whole_number
 from ..models import Article, Assignment, Claim, Project, Source, is_adjudicator
 from ..templatetags.claims import render_item
-from .common import answer_selection, claim_labels, staff_required
+from .common import answer_selection, claim_labels, kept_at_version, staff_required
 
 PAGE = "annotations/article_detail.html"
 ARTICLES_PER_PAGE = 50
@@ -78,6 +78,7 @@ def _page_context(
         "others": others,
         "can_review": is_adjudicator(user),
         "can_annotate": can_annotate,
+        "can_link": can_link(article, assignment, adjudicator=is_adjudicator(user)),
         # Plain rows, not model instances; lazy, so a response without the list runs no query.
         "claims": SimpleLazyObject(lambda: reading.own_claims(article, user)),
         "form": form if form is not None else ClaimForm(article=article),
@@ -90,6 +91,11 @@ def _page_context(
         .values_list("name", flat=True)
         .distinct()[:300],
     }
+
+
+def can_link(article: Article, assignment, *, adjudicator: bool) -> bool:
+    """Whether the page offers "Seen before?" under the user's claims (workflow.check_can_link decides each)."""
+    return adjudicator or (article.project.annotators_link_claims and assignment is not None)
 
 
 def _render_page(
@@ -116,6 +122,8 @@ def _created_response(request: HttpRequest, article: Article, claim: Claim, assi
         claims_url=_claims_url(),
         can_annotate=True,
         csrf_token=get_token(request),
+        # Asked of the role only where claim_create already did (no assignment): not one more query per save.
+        can_link=can_link(article, assignment, adjudicator=assignment is None),
     )
     body += format_html(
         '<input type="hidden" name="client_token" value="{}" id="id_client_token" hx-swap-oob="true">', uuid.uuid4()
@@ -258,21 +266,13 @@ def claim_update(request: HttpRequest, pk: int) -> HttpResponse:
         workflow.update_claim(user=request.user, claim=claim, data=form.cleaned_data)
     except workflow.StaleVersion as stale:
         # Keep what the user typed, move the form to the stored version, and say so.
-        data = request.POST.copy()
-        data["version"] = stale.current.version
-        form = ClaimForm(data, instance=stale.current, article=article)
-        form.is_valid()
-        form.add_error(
-            None,
-            ValidationError(
-                _(
-                    "Someone changed this claim while you were editing it (it is now at version "
-                    "%(version)d). The stored version is shown in the list; save again to replace it "
-                    "with yours."
-                )
-                % {"version": stale.current.version},
-                code="stale",
-            ),
+        message = _(
+            "Someone changed this claim while you were editing it (it is now at version "
+            "%(version)d). The stored version is shown in the list; save again to replace it "
+            "with yours."
+        ) % {"version": stale.current.version}
+        form = kept_at_version(
+            ClaimForm, request, stale.current.version, ValidationError(message, code="stale"), instance=stale.current, article=article
         )
         return _form_errors_response(request, article, form, editing=stale.current, with_list=True)
     if not request.htmx:

@@ -138,4 +138,17 @@ def claim_labels() -> dict[str, str]:
         "by": _("by %(name)s"),
         "decision": _("Decision:"),
         "no_claims": _("No claims yet. Select a claim in the text to start."),
+        "seen_before": _("Seen before?"),
+        "canonical": _("Canonical claim:"),
     }
+
+
+def kept_at_version(form_class, request: HttpRequest, version: int, error, **kwargs):
+    """After an edit refused as stale: the form as the person filled it, moved to the stored
+    version (so saving again replaces it deliberately), with `error` saying why nothing was saved."""
+    data = request.POST.copy()
+    data["version"] = version
+    form = form_class(data, **kwargs)
+    form.is_valid()
+    form.add_error(None, error)
+    return form

@@ -1,5 +1,6 @@
 """State changes that touch several rows: annotating (saving claims, submitting an
-assignment) and adjudicating (turning annotators' claims into gold claims or rejections).
+assignment), adjudicating (turning annotators' claims into gold claims or rejections)
+and canonical claims (linking claims to them, their verdicts and evidence).
 
 Each action has a `check_…` guard that raises PermissionDenied before the
 function that acts; views call the guard, the action calls it again.
@@ -33,4 +34,21 @@ from .annotating import (  # noqa: F401
     load_claims,
     submit_assignment,
     update_claim,
+)
+from .canonical import (  # noqa: F401
+    AlreadyLinked,
+    CanonicalLoad,
+    EvidenceRequired,
+    LinkRefused,
+    StaleCanonical,
+    add_evidence,
+    check_can_edit_canonical,
+    check_can_link,
+    create_canonical,
+    dismiss_match,
+    link_claim,
+    load_canonical,
+    remove_evidence,
+    unlink,
+    update_canonical,
 )

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from .. import agreement
+from .. import agreement, matching
 from ..models import (
     Article,
     Assignment,
@@ -205,7 +205,9 @@ def undo_decision(*, user, decision: GoldClaim | Rejection, version: int | None)
             return  # already taken back
         if version is None or current.version != version:
             raise StaleGroup(_("This decision changed since the page was shown; the page shows it as it is now."))
-        current.delete()
+        linked = matching.linked_canonical_ids(gold=[current.pk]) if isinstance(current, GoldClaim) else []
+        current.delete()  # a gold claim's appearance under a canonical claim goes with it
+        matching.refresh_keys(linked)
 
 
 def reopen_assignment(*, user, assignment: Assignment) -> Assignment:

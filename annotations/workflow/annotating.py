@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
+from .. import matching
 from .. import text as textlib
 from ..models import LABEL_FIELDS, Article, Assignment, Claim, GoldClaim, Source
 
@@ -169,6 +170,7 @@ def update_claim(*, user, claim: Claim, data: dict) -> Claim:
         _apply(current, data)
         current.version += 1
         current.save()
+        matching.refresh_keys(matching.linked_canonical_ids(claims=[current.pk]))  # its quote and claimant are keys
     return current
 
 
@@ -176,7 +178,10 @@ def delete_claim(*, user, claim: Claim, version: int | None) -> None:
     """Delete a claim at the version the annotator saw (its history keeps a restorable copy)."""
     check_can_change_claim(user=user, claim=claim)
     with transaction.atomic():
-        _locked_claim(claim, version).delete()
+        current = _locked_claim(claim, version)
+        linked = matching.linked_canonical_ids(claims=[current.pk])
+        current.delete()  # and its appearance, if it had one
+        matching.refresh_keys(linked)
 
 
 def check_can_submit(*, user, article: Article) -> Assignment:
@@ -224,11 +229,12 @@ def assign_articles(*, articles, annotators, per_article: int) -> int:
 
 @dataclass(frozen=True)
 class Loaded:
-    """What load_claims wrote: annotators' claims, gold claims, and the articles that got either."""
+    """What load_claims wrote: annotators' claims, gold claims, the articles that got either, and canonical claims."""
 
     claims: int
     gold: int
     articles: int
+    canonical: int = 0
 
 
 def _stamp(row, load) -> bool:
@@ -245,11 +251,13 @@ def _stamp(row, load) -> bool:
     return True
 
 
-def load_claims(*, loads) -> Loaded:
-    """Write validated claims and gold claims from a file in one transaction.
+def load_claims(*, loads, canonical=()) -> Loaded:
+    """Write validated claims and gold claims from a file in one transaction, then its
+    canonical claims (workflow.canonical.load_canonical), linked to them.
 
     Claims keep the `created_at` and `updated_at` the file gives. Annotators get
-    (in progress) assignments on the articles they have claims on.
+    (in progress) assignments on the articles they have claims on. Each load gets
+    the row it wrote as `written`.
     """
     loads = list(loads)
     claim_loads = [load for load in loads if not load.gold]
@@ -260,6 +268,7 @@ def load_claims(*, loads) -> Loaded:
             claim = Claim(article=load.article, annotator=load.annotator)
             _apply(claim, load.data)
             claims.append(claim)
+            load.written = claim
         # Not bulk_create_with_history: its history rows would copy the time of
         # writing; they are written once the rows carry the file's times.
         if connections[Claim.objects.db].features.can_return_rows_from_bulk_insert:
@@ -290,5 +299,11 @@ def load_claims(*, loads) -> Loaded:
                 GoldClaim.objects.filter(pk=gold.pk).update(created_at=gold.created_at, updated_at=gold.updated_at)
             GoldClaim.history.bulk_history_create([gold])
             gold.annotations.set(load.from_claims)
+            load.written = gold
             gold_count += 1
-    return Loaded(claims=len(claims), gold=gold_count, articles=len({load.article.pk for load in loads}))
+        made = 0
+        if canonical:
+            from .canonical import load_canonical  # it builds on this module
+
+            made = load_canonical(loads=canonical)
+    return Loaded(claims=len(claims), gold=gold_count, articles=len({load.article.pk for load in loads}), canonical=made)

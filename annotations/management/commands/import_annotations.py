@@ -12,8 +12,8 @@ from annotations.models import Project
 
 class Command(BaseCommand):
     help = (
-        "Load claims from a JSON or JSONL file in the export's shape, for articles and users that "
-        "already exist. Every claim is validated as the web form validates it; on any problem "
+        "Load claims (and a JSON file's canonical claims) from a JSON or JSONL file in the export's shape, for "
+        "articles and users that already exist. Every claim is validated as the web form validates it; on any problem "
         "nothing is loaded. Claims already present are skipped."
     )
 
@@ -54,8 +54,13 @@ class Command(BaseCommand):
                     "skipped": len(plan.skipped),
                 }
             )
+            if plan.canonical:
+                self.stdout.write(
+                    _("Dry run: would load %(count)d canonical claim(s) and %(links)d link(s) to them.")
+                    % {"count": sum(load.existing is None for load in plan.canonical), "links": sum(len(load.targets) for load in plan.canonical)}
+                )
             return
-        loaded = workflow.load_claims(loads=plan.claims)
+        loaded = workflow.load_claims(loads=plan.claims, canonical=plan.canonical)
         # Articles that got a claim or a gold claim, not every article the file names.
         self.stdout.write(
             self.style.SUCCESS(
@@ -63,3 +68,10 @@ class Command(BaseCommand):
                 % {"claims": loaded.claims, "gold": loaded.gold, "articles": loaded.articles, "skipped": len(plan.skipped)}
             )
         )
+        if plan.canonical:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    _("Loaded %(count)d canonical claim(s) and %(links)d link(s) to them.")
+                    % {"count": loaded.canonical, "links": sum(len(load.targets) for load in plan.canonical)}
+                )
+            )

@@ -8,8 +8,12 @@ from django.core.management.base import BaseCommand, CommandError
 from annotations import claim_import, workflow
 from annotations.models import ADJUDICATOR_GROUP, ANNOTATOR_GROUP, Assignment, Project
 
-# Both demo annotators' claims on one seed article, as an export would hold them.
+# Both demo annotators' claims on two seed articles and a canonical claim linking them across
+# Arabic and Persian, as an export would hold them.
 DEMO_ANNOTATIONS = settings.BASE_DIR / "demo" / "annotations.json"
+# Submitted by both demo annotators, so adjudication can be tried at once; the Persian article
+# with demo claims stays open, so annotators can add to it.
+READY_TO_ADJUDICATE = ["001_fecb8b2d1898e5e9"]
 
 GUIDELINES = """Tag each checkable statement as a claim: select the shortest stretch that states it.
 Name who made it (the claimant) and mark where the article names them.
@@ -46,9 +50,10 @@ class Command(BaseCommand):
                 user.groups.set(Group.objects.filter(name__in=groups))
             users[username] = user
         project, _created = Project.objects.get_or_create(name=options["project"])
-        if not project.guidelines:
-            project.guidelines = GUIDELINES
-            project.save(update_fields=["guidelines"])
+        if not project.guidelines or not project.annotators_link_claims:
+            project.guidelines = project.guidelines or GUIDELINES
+            project.annotators_link_claims = True  # the demo shows "Seen before?" on the annotation page too
+            project.save(update_fields=["guidelines", "annotators_link_claims"])
         annotators = [users["annotator"], users["annotator2"]]
         assigned = workflow.assign_articles(
             articles=project.articles.all(),
@@ -63,23 +68,24 @@ class Command(BaseCommand):
             self.stdout.write(f"  {role:<12} username: {username:<12} password: {password}")
 
     def _load_demo_annotations(self, project, annotators) -> None:
-        """Both demo annotators' claims on one seed article (demo/annotations.json), submitted, so
-        adjudication can be tried at once. Loaded once: claims already there are skipped, and an
-        article reopened since is left as it is."""
+        """Both demo annotators' claims on two seed articles and a canonical claim linked across them
+        (demo/annotations.json); the Arabic one submitted, so adjudication can be tried at once.
+        Loaded once: what is already there is skipped, and an article reopened since is left as it is."""
         path = DEMO_ANNOTATIONS
         if not path.exists() or not project.articles.exists():
             return
         plan = claim_import.plan_load(path.name, path.read_bytes(), project=project)
         if plan.problems:
             raise CommandError("; ".join(str(problem) for problem in plan.problems))
-        if not plan.claims:
+        if not plan.claims and not plan.canonical:
             return
-        loaded = workflow.load_claims(loads=plan.claims)
-        for article_id in {load.article.pk for load in plan.claims}:
+        loaded = workflow.load_claims(loads=plan.claims, canonical=plan.canonical)
+        for article in {load.article for load in plan.claims if load.article.external_id in READY_TO_ADJUDICATE}:
             for annotator in annotators:
-                assignment = Assignment.objects.of(article_id, annotator)
+                assignment = Assignment.objects.of(article, annotator)
                 if assignment is not None and not assignment.is_submitted:
                     workflow.submit_assignment(user=annotator, article=assignment.article)
         self.stdout.write(
-            f"Loaded {loaded.claims} demo claim(s) on {loaded.articles} article(s), submitted by both demo annotators."
+            f"Loaded {loaded.claims} demo claim(s) on {loaded.articles} article(s) and {loaded.canonical} canonical claim(s); "
+            f"{', '.join(READY_TO_ADJUDICATE)} submitted by both demo annotators."
         )
