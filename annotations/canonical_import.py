@@ -7,8 +7,11 @@ annotator's claim, `annotator` (a gold claim has `"gold": true`); they are found
 database, or among the claims the same file loads. Loading again is harmless: a canonical
 claim whose appearances are already linked to one with the same statement is not made
 again, only its missing links are; one with no appearances is skipped when a canonical
-claim with the same statement and language exists. Refused, with nothing loaded: a claim
-that is not found, a claim named twice, a claim linked to another canonical claim.
+claim with the same statement and language exists. An appearance of a kind the file
+carries no claim of (a gold claim named in an annotators’ export, or the reverse) is
+left to the other file of a backup pair: loading both (claims, then gold) links every
+appearance. Refused, with nothing loaded: a claim of the file's own kind that is not
+found, a claim named twice, a claim linked to another canonical claim.
 """
 
 from __future__ import annotations
@@ -66,7 +69,10 @@ def _canonical(name: str, where: str, item: object, finder: _Finder) -> Canonica
     form = CanonicalClaimForm(data, dated_evidence=any(entry.get("published_on") for entry in evidence), restoring=True)
     if not form.is_valid():
         raise ImportRefused(name, f"{where}: {_reasons(form)}")
-    targets = [finder.target(f"{where}, appearance {n}", entry) for n, entry in enumerate(appearances, start=1)]
+    found = [finder.target(f"{where}, appearance {n}", entry) for n, entry in enumerate(appearances, start=1)]
+    targets = [target for target in found if target is not None]
+    if appearances and not targets:
+        return None  # all its claims are of the other kind: the other export links it (restore)
     stored = [target for target in targets if isinstance(target, (Claim, GoldClaim))]
     linked = {
         appearance.canonical_id: appearance.canonical
@@ -157,6 +163,10 @@ class _Finder:
             if key not in self.used:
                 self.used.add(key)
                 return candidate
+        if not any(load.gold == gold for load in self.planned):
+            # A claims export names gold appearances and a gold export annotators' ones; when
+            # the file carries no claim of that kind, the other file of the pair links it.
+            return None
         kind = "gold claim" if gold else f"claim of {username!r}"
         raise ImportRefused(
             self.name,

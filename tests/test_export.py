@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from annotations import exporting
-from annotations.models import Source
+from annotations.models import Appearance, Source
 
 from . import factories
 
@@ -306,3 +306,9 @@ def test_an_export_with_canonical_claims_loads_back(linked, tmp_path):
     call_command("import_annotations", str(gold_file), project="Baghuz", stdout=out, stderr=StringIO())
     assert article.claims.count() == len(QUOTES) + 1
     assert list(article.goldclaims.values_list("quote", flat=True)) == ["۳۰۰۰ نفر"]
+    # The claims file linked the annotator's claim, the gold file its gold claim, to one canonical claim.
+    restored = Appearance.objects.filter(article=article).select_related("canonical")
+    assert {(a.claim_id is None, a.canonical.statement) for a in restored} == {
+        (True, "۳۰۰۰ نفر از باغوز خارج شدند"), (False, "۳۰۰۰ نفر از باغوز خارج شدند"), (False, "المتحدث قال"),
+    }
+    assert len({a.canonical_id for a in restored if a.canonical.statement.startswith("۳۰۰۰")}) == 1
