@@ -6,13 +6,15 @@ import re
 import uuid
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from . import agreement
 from . import text as textlib
-from .models import Article, Attribution, CheckWorthiness, ClaimType, SourceKind, Verdict
+from .models import Article, Attribution, Calendar, CheckWorthiness, ClaimType, Digits, SourceKind, Verdict
 from .models.vocabulary import cached_terms
 from .widget_html import widget_renderer
 
@@ -256,3 +258,16 @@ class UnanimousForm(forms.Form):
         if not keys or not all(re.fullmatch(GROUP_KEY, key) for key in keys):
             raise ValidationError(_("These groups are not on this page."), code="bad_groups")
         return [agreement.parse_group_key(key) for key in keys]
+
+
+class PreferencesForm(forms.Form):
+    """A user's interface language and display options (docs/i18n.md)."""
+
+    language = forms.ChoiceField(label=_("Interface language"), required=False, choices=lambda: language_choices())
+    digits = forms.ChoiceField(label=_("Digits in the interface"), choices=Digits.choices, widget=forms.RadioSelect)
+    calendar = forms.ChoiceField(label=_("Dates in the interface"), choices=Calendar.choices, widget=forms.RadioSelect)
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """The interface's languages, each named in itself, after the browser's own choice."""
+    return [("", _("The browser's language")), *((code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES)]

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .views import review
+from .views import preferences, review
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -22,4 +22,5 @@ urlpatterns = [
     path("claims/<int:pk>/edit/", views.claim_update, name="claim_update"),
     path("claims/<int:pk>/delete/", views.claim_delete, name="claim_delete"),
     path("export/", views.export_download, name="export_download"),
+    path("preferences/", preferences.preferences_edit, name="preferences_edit"),
 ]

@@ -4,6 +4,7 @@ Offsets (`start`, `end`, `source_start`, `source_end`) are Unicode code points
 into `Article.text`; see `annotations.text`.
 """
 
+from .canonical import Appearance, CanonicalClaim, Evidence, MatchDismissal, MatchKey, SearchDocument  # noqa: F401
 from .claims import (  # noqa: F401
     SPAN_FIELDS,
     Claim,
@@ -16,8 +17,8 @@ from .claims import (  # noqa: F401
     decided_claim_ids,
     to_span,
 )
-from .canonical import Appearance, CanonicalClaim, Evidence, MatchDismissal, MatchKey, SearchDocument  # noqa: F401
 from .imports import ImportJob, ImportJobFile  # noqa: F401
+from .preferences import Calendar, Digits, Preferences  # noqa: F401
 from .roles import ADJUDICATOR_GROUP, ANNOTATOR_GROUP, is_adjudicator  # noqa: F401
 from .vocabulary import LABEL_FIELDS, TERM_FIELDS, Attribution, CheckWorthiness, ClaimType, Verdict  # noqa: F401
 from .work import Article, Assignment, Project  # noqa: F401
