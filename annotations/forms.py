@@ -260,10 +260,22 @@ class UnanimousForm(forms.Form):
         return [agreement.parse_group_key(key) for key in keys]
 
 
+class LanguageSelect(forms.Select):
+    """Each language named in itself, and marked as such (lang) for screen readers."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        if value:
+            option["attrs"]["lang"] = value
+        return option
+
+
 class PreferencesForm(forms.Form):
     """A user's interface language and display options (docs/i18n.md)."""
 
-    language = forms.ChoiceField(label=_("Interface language"), required=False, choices=lambda: language_choices())
+    language = forms.ChoiceField(
+        label=_("Interface language"), required=False, choices=lambda: language_choices(), widget=LanguageSelect
+    )
     digits = forms.ChoiceField(label=_("Digits in the interface"), choices=Digits.choices, widget=forms.RadioSelect)
     calendar = forms.ChoiceField(label=_("Dates in the interface"), choices=Calendar.choices, widget=forms.RadioSelect)
 

@@ -240,7 +240,7 @@ def version_item(context, version, group) -> SafeString:
 def gold_item(context, gold) -> SafeString:
     """A gold claim: its provenance, adjudicator, decision note, and Remove (at the version shown)."""
     labels, urls = _escaped_once(context), _review_urls(context)
-    by = labels["by"].replace("%(name)s", escape(gold.adjudicator.get_username()))
+    by = labels["by"].replace("%(name)s", f"<bdi>{escape(gold.adjudicator.get_username())}</bdi>")
     header = f'<p class="who"><span class="badge provenance">{escape(str(gold.get_provenance_display()))}</span> {by} {_offsets(gold)}</p>'
     footer = f'<p class="note" dir="auto">{labels["decision"]} {escape(gold.decision_note)}</p>' if gold.decision_note else ""
     action = f'{urls["gold_delete"]}{int(gold.pk)}/delete/'
