@@ -66,7 +66,16 @@ def load_at_login(sender, request, user, **kwargs) -> None:
 
 
 def set_language_cookie(response: HttpResponse, language: str) -> None:
-    """Django's language cookie, with the settings its set_language view uses."""
+    """Django's language cookie, with the settings its set_language view uses; none for "" (the
+    browser's language again: the cookie would otherwise keep the last choice)."""
+    if not language:
+        response.delete_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+        return
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         language,

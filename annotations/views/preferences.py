@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.conf import settings
+import copy
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -23,18 +24,12 @@ def preferences_edit(request: HttpRequest) -> HttpResponse:
     if request.method != "POST" or not form.is_valid():
         return render(request, "annotations/preferences.html", {"form": form})
     chosen = preferences.remember(request, **form.cleaned_data)
-    # Said in the language the next page is shown in.
-    with translation.override(chosen["language"] or translation.get_language_from_request(request)):
+    # Said in the language the next page is shown in: without a choice, the browser's (the
+    # cookie of the last choice goes with this response).
+    browser = copy.copy(request)
+    browser.COOKIES = {}
+    with translation.override(chosen["language"] or translation.get_language_from_request(browser)):
         messages.success(request, _("Preferences saved."))
     response = redirect("preferences_edit")
-    if chosen["language"]:
-        preferences.set_language_cookie(response, chosen["language"])
-    else:
-        # The browser's language again: the cookie would otherwise keep the last choice.
-        response.delete_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            path=settings.LANGUAGE_COOKIE_PATH,
-            domain=settings.LANGUAGE_COOKIE_DOMAIN,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-        )
+    preferences.set_language_cookie(response, chosen["language"])
     return response
