@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class AnnotationsConfig(AppConfig):
     name = "annotations"
     verbose_name = _("Fact-check annotations")
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from .preferences import load_at_login
+
+        user_logged_in.connect(load_at_login, dispatch_uid="annotations-preferences-at-login")

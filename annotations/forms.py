@@ -6,13 +6,25 @@ import re
 import uuid
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from . import agreement
 from . import text as textlib
-from .models import Article, Attribution, CheckWorthiness, ClaimType, SourceKind, Verdict, check_verdict_evidence
+from .models import (
+    Article,
+    Attribution,
+    Calendar,
+    CheckWorthiness,
+    ClaimType,
+    Digits,
+    SourceKind,
+    Verdict,
+    check_verdict_evidence,
+)
 from .models.vocabulary import cached_terms
 from .widget_html import widget_renderer
 
@@ -365,3 +377,28 @@ def check_link(url: str) -> str:
     """One http or https link, as evidence links are checked everywhere."""
     check_evidence([url])
     return url
+
+
+class LanguageSelect(forms.Select):
+    """Each language named in itself, and marked as such (lang) for screen readers."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        if value:
+            option["attrs"]["lang"] = value
+        return option
+
+
+class PreferencesForm(forms.Form):
+    """A user's interface language and display options (docs/i18n.md)."""
+
+    language = forms.ChoiceField(
+        label=_("Interface language"), required=False, choices=lambda: language_choices(), widget=LanguageSelect
+    )
+    digits = forms.ChoiceField(label=_("Digits in the interface"), choices=Digits.choices, widget=forms.RadioSelect)
+    calendar = forms.ChoiceField(label=_("Dates in the interface"), choices=Calendar.choices, widget=forms.RadioSelect)
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """The interface's languages, each named in itself, after the browser's own choice."""
+    return [("", _("The browser's language")), *((code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES)]

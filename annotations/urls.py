@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .views import canonical, review
+from .views import canonical, preferences, review
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -27,6 +27,7 @@ urlpatterns = [
     path("canonical/<int:pk>/edit/", canonical.canonical_update, name="canonical_update"),
     path("canonical/<int:pk>/evidence/", canonical.evidence_create, name="evidence_create"),
     path("evidence/<int:pk>/delete/", canonical.evidence_delete, name="evidence_delete"),
+    path("preferences/", preferences.preferences_edit, name="preferences_edit"),
 ]
 
 # "Seen before?": a claim's (claims/<pk>/canonical/…) or gold claim's (gold/<pk>/canonical/…) canonical claim.

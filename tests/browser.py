@@ -24,7 +24,7 @@ def login(page, live_server, user):
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=username]", user.username)
     page.fill("input[name=password]", factories.PASSWORD)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")  # not the header's language buttons
     page.wait_for_url(f"{live_server.url}/articles/")
 
 

@@ -59,7 +59,7 @@ def test_whole_flow_two_annotators_disagreement_adjudication_gold_export(client,
     # Each annotator compares their claims with gold.
     client.force_login(annotator)
     page = client.get(reverse("article_compare", args=[article.pk])).content.decode()
-    assert "3000 شخص غادروا" in page and "span" in page and "verification_status" in page
+    assert "3000 شخص غادروا" in page and "span" in page and '<span class="badge partial">Verdict</span>' in page
 
 
 def test_accept_a_version_gives_majority_or_adjudicated(client, article, annotator, other_annotator, adjudicator, two):

@@ -31,7 +31,7 @@ def test_upload_dry_run_then_import(admin_client, worker):
     assert response.status_code == 302
     assert not Article.objects.exists()  # written by the job, not the request
     worker()
-    assert b"Imported 2 article(s)" in admin_client.get(response["Location"]).content
+    assert b"Imported 2 articles" in admin_client.get(response["Location"]).content
     assert Article.objects.get(external_id="a").text == "قال المتحدث\nإن"
     assert Article.objects.get(external_id="b1").language == "fa"
 

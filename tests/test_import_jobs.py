@@ -101,7 +101,7 @@ def test_job_end_to_end_on_the_database_backend(admin_client, worker):
     worker()
     page = job_page(admin_client, response)
     assert b'data-state="done"' in page.content and b'http-equiv="refresh"' not in page.content
-    assert "Imported 3 article(s) into Uploads; 0 already imported." in page.content.decode()
+    assert "Imported 3 articles into <bdi>Uploads</bdi>; 0 already imported." in page.content.decode()
     job = ImportJob.objects.get()
     assert (job.files_read, job.articles_checked, job.articles_written, job.duplicates) == (2, 3, 3, 0)
     assert Article.objects.get(external_id="a").text == "قال المتحدث\nإن"
@@ -113,7 +113,7 @@ def test_job_end_to_end_on_the_database_backend(admin_client, worker):
     response = post(admin_client, [upload("a.txt", "قال المتحدث\r\nإن".encode())])
     worker()
     page = job_page(admin_client, response)
-    assert "Imported 0 article(s) into Uploads; 1 already imported." in page.content.decode()
+    assert "Imported 0 articles into <bdi>Uploads</bdi>; 1 already imported." in page.content.decode()
     assert Article.objects.count() == 3
 
 
@@ -121,7 +121,7 @@ def test_dry_run_job_shows_its_plan_and_writes_nothing(admin_client, worker):
     response = post(admin_client, [upload("story.txt", GOOD.encode())], dry_run="on")
     worker()
     page = job_page(admin_client, response).content.decode()
-    assert "Dry run: 1 article(s) would be imported; 0 already imported. Nothing was written." in page
+    assert "Dry run: 1 article would be imported; 0 already imported. Nothing was written." in page
     assert "<code>story</code>" in page
     assert written() == (0, 0)
 
@@ -207,6 +207,6 @@ def test_job_end_to_end_with_real_commits(client, default_vocabularies):
         for sig, handler in saved.items():
             signal.signal(sig, handler)
     page = job_page(client, response)
-    assert "Imported 2 article(s) into Uploads" in page.content.decode()
+    assert "Imported 2 articles into <bdi>Uploads</bdi>" in page.content.decode()
     assert Article.objects.count() == 2 and DBTaskResult.objects.get().status == "SUCCESSFUL"
     assert not ImportJobFile.objects.exists()

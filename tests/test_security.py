@@ -10,8 +10,9 @@ from . import factories
 pytestmark = pytest.mark.django_db
 
 PUBLIC = {"/accounts/login/", "/admin/login/"}
-# Logging out needs no login: it only ends a session, and then sends people on.
-LOGOUT = {"/accounts/logout/", "/admin/logout/"}
+# Logging out needs no login: it only ends a session, and then sends people on. Nor does
+# choosing the interface's language (Django's set_language): it only sets a cookie.
+LOGOUT = {"/accounts/logout/", "/admin/logout/", "/i18n/setlang/"}
 
 
 def walk(patterns, prefix=""):

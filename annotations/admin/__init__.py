@@ -16,7 +16,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from .. import exporting, import_jobs, workflow
@@ -50,6 +52,11 @@ from .forms import (
 from .spreadsheets import SpreadsheetSafeAdmin
 
 
+def _action_name(fmt: str, gold: bool) -> str:
+    message = _("Export gold claims of selected as %(format)s") if gold else _("Export selected as %(format)s")
+    return message % {"format": fmt.upper()}
+
+
 def _export_actions(articles_of, *, gold: bool = False):
     """Admin actions exporting the selection in each format, from exporting/."""
 
@@ -59,9 +66,8 @@ def _export_actions(articles_of, *, gold: bool = False):
             return export_response(fmt, articles=articles, claims=claims, gold=gold)
 
         action.__name__ = f"export_{'gold_' if gold else ''}{fmt}"
-        action.short_description = (
-            _("Export gold claims of selected as %(format)s") if gold else _("Export selected as %(format)s")
-        ) % {"format": fmt.upper()}
+        # Lazy: named in the language of each request, not of the process's start.
+        action.short_description = lazy(_action_name, str)(fmt, gold)
         return action
 
     return [make(fmt) for fmt in exporting.CLAIM_FORMATS]
@@ -80,7 +86,8 @@ def assign_evenly(modeladmin, request, queryset):
         except ValueError as exc:
             modeladmin.message_user(request, str(exc), messages.ERROR)
             return
-    modeladmin.message_user(request, _("Created %(count)d assignment(s).") % {"count": created}, messages.SUCCESS)
+    message = ngettext("Created %(count)d assignment.", "Created %(count)d assignments.", created)
+    modeladmin.message_user(request, message % {"count": created}, messages.SUCCESS)
 
 
 # Formats that are data, not sheets: their cells are written exactly.
@@ -164,7 +171,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": _("Import of %(files)d file(s) into %(project)s")
+            "title": ngettext("Import of %(files)d file into %(project)s", "Import of %(files)d files into %(project)s", job.files_total)
             % {"files": job.files_total, "project": job.project_name},
             "job": job,
             "no_worker": waiting,

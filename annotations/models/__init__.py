@@ -28,6 +28,7 @@ from .claims import (  # noqa: F401
     to_span,
 )
 from .imports import ImportJob, ImportJobFile  # noqa: F401
+from .preferences import Calendar, Digits, Preferences  # noqa: F401
 from .roles import ADJUDICATOR_GROUP, ANNOTATOR_GROUP, is_adjudicator  # noqa: F401
 from .vocabulary import LABEL_FIELDS, TERM_FIELDS, Attribution, CheckWorthiness, ClaimType, Verdict  # noqa: F401
 from .work import Article, Assignment, Project  # noqa: F401

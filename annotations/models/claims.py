@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .. import agreement
 from .history import History, record_creation_on_first_change
@@ -269,7 +270,7 @@ class GoldClaim(SpanLabels):
         ]
 
     def __str__(self) -> str:
-        return f"{self.quote[:60]} [{self.start}:{self.end}] ({self.provenance})"
+        return f"{self.quote[:60]} [{self.start}:{self.end}] ({self.get_provenance_display()})"
 
 
 class Rejection(models.Model):
@@ -298,7 +299,10 @@ class Rejection(models.Model):
         verbose_name_plural = _("rejections")
 
     def __str__(self) -> str:
-        return f"{self.article}: {self.claims.count()} claim(s) rejected"
+        count = self.claims.count()
+        return ngettext("%(article)s: %(count)d claim rejected", "%(article)s: %(count)d claims rejected", count) % {
+            "article": self.article, "count": count,
+        }
 
 
 def decided_condition() -> Exists:

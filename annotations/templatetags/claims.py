@@ -45,12 +45,17 @@ def _term(labels: dict, field: str, slug: str) -> str:
     return labels["terms"][field].get(slug) or escape(slug)
 
 
+# A claim field's heading: its key in the page's labels (views.common.claim_labels).
+FIELD_HEADINGS = {
+    "verification_status": "verdict", "claim_type": "type", "check_worthiness": "worthiness",
+    "attribution": "attribution", "source": "claimant",
+}
 # Each vocabulary's <dt> heading and the attributes of its <dd>, in the order the list shows them.
 _PAIRS = {
-    "verification_status": ("verdict", ' data-field="verification_status" data-value="{slug}"'),
-    "claim_type": ("type", ' data-field="claim_type"'),
-    "check_worthiness": ("worthiness", ' data-field="check_worthiness"'),
-    "attribution": ("attribution", ' data-field="attribution"'),
+    "verification_status": (FIELD_HEADINGS["verification_status"], ' data-field="verification_status" data-value="{slug}"'),
+    "claim_type": (FIELD_HEADINGS["claim_type"], ' data-field="claim_type"'),
+    "check_worthiness": (FIELD_HEADINGS["check_worthiness"], ' data-field="check_worthiness"'),
+    "attribution": (FIELD_HEADINGS["attribution"], ' data-field="attribution"'),
 }
 
 
@@ -260,7 +265,7 @@ def version_item(context, version, group) -> SafeString:
 def gold_item(context, gold) -> SafeString:
     """A gold claim: its provenance, adjudicator, decision note, and Remove (at the version shown)."""
     labels, urls = _escaped_once(context), _review_urls(context)
-    by = labels["by"].replace("%(name)s", escape(gold.adjudicator.get_username()))
+    by = labels["by"].replace("%(name)s", f"<bdi>{escape(gold.adjudicator.get_username())}</bdi>")
     header = f'<p class="who"><span class="badge provenance">{escape(str(gold.get_provenance_display()))}</span> {by} {_offsets(gold)}</p>'
     footer = f'<p class="note" dir="auto">{labels["decision"]} {escape(gold.decision_note)}</p>' if gold.decision_note else ""
     action = f'{urls["gold_delete"]}{int(gold.pk)}/delete/'

@@ -25,7 +25,7 @@ from ..forms import MAX_ID, ClaimForm
 from ..http import export_response, whole_number
 from ..models import Article, Assignment, Claim, Project, Source, is_adjudicator
 from ..templatetags.claims import render_item
-from .common import answer_selection, claim_labels, kept_at_version, staff_required
+from .common import answer_selection, claim_labels, isolated, kept_at_version, staff_required
 
 PAGE = "annotations/article_detail.html"
 ARTICLES_PER_PAGE = 50
@@ -310,7 +310,7 @@ def assignment_submit(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark the user's work on an article as done."""
     article = _visible_article(request, pk)
     workflow.submit_assignment(user=request.user, article=article)
-    messages.success(request, _("Submitted “%(title)s”. Thank you.") % {"title": article})
+    messages.success(request, _("Submitted “%(title)s”. Thank you.") % {"title": isolated(str(article))})
     return redirect("article_list")
 
 

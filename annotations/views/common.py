@@ -116,6 +116,12 @@ def selection_response(request: HttpRequest, form: SpanForm, target: str) -> Htt
     return render(request, f"{SPAN_PARTIAL}#{target}", {"form": form, "article": form.article})
 
 
+def isolated(value: str) -> str:
+    """User data inside a translated plain-text message (a flash message, a refusal), isolated
+    from the sentence's direction as <bdi> does in markup: FIRST STRONG ISOLATE … POP DIRECTIONAL ISOLATE."""
+    return f"\u2068{value}\u2069"
+
+
 def claim_labels() -> dict[str, str]:
     """Headings shown with every claim, translated once per page rather than once per claim."""
     return {

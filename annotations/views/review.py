@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import reswap, retarget
 
@@ -21,6 +21,7 @@ from .. import reading, workflow
 from ..forms import GROUP_KEY, DecisionForm, GoldForm, UnanimousForm
 from ..http import whole_number
 from ..models import Article, Assignment, Claim, GoldClaim, Project, Rejection, is_adjudicator
+from ..templatetags.claims import FIELD_HEADINGS
 from .common import adjudicator_required, answer_selection, claim_labels
 
 PAGE = "annotations/adjudication.html"
@@ -175,7 +176,8 @@ def gold_accept_unanimous(request: HttpRequest, pk: int) -> HttpResponse:
         count = workflow.accept_unanimous(user=request.user, article=article, seen_groups=form.cleaned_data["groups"])
     except workflow.DecisionRefused as refused:
         return _refused(request, article, str(refused))
-    return _decided(request, article, _("Accepted %(count)d unanimous group(s).") % {"count": count})
+    message = ngettext("Accepted %(count)d unanimous group.", "Accepted %(count)d unanimous groups.", count)
+    return _decided(request, article, message % {"count": count})
 
 
 def _posted_version(request: HttpRequest) -> int | None:
@@ -258,8 +260,8 @@ def article_compare(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = Assignment.objects.of(article, request.user)
     if not is_adjudicator(request.user) and (assignment is None or not assignment.is_submitted):
         raise PermissionDenied(_("Submit the article first; then you can compare your claims with the gold claims."))
-    return render(
-        request,
-        "annotations/compare.html",
-        {"article": article, **reading.compare_with_gold(article, request.user)},
-    )
+    compared = reading.compare_with_gold(article, request.user)
+    labels = claim_labels()
+    for row in compared["matched"]:
+        row["different"] = [labels[FIELD_HEADINGS[name]] for name in row["different"]]
+    return render(request, "annotations/compare.html", {"article": article, **compared})

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from simple_history.utils import bulk_create_with_history
 
 from .. import matching
@@ -208,7 +208,14 @@ def assign_articles(*, articles, annotators, per_article: int) -> int:
     """Give each article to `per_article` distinct annotators, balancing the load; return how many."""
     annotators = sorted(annotators, key=lambda user: user.pk)
     if per_article < 1 or per_article > len(annotators):
-        raise ValueError(f"cannot give each article to {per_article} of {len(annotators)} annotator(s)")
+        raise ValueError(
+            ngettext(
+                "cannot give each article to %(per_article)d of %(count)d annotator",
+                "cannot give each article to %(per_article)d of %(count)d annotators",
+                len(annotators),
+            )
+            % {"per_article": per_article, "count": len(annotators)}
+        )
     with transaction.atomic():
         load = {user.pk: 0 for user in annotators}
         for _article_id, annotator_id in Assignment.objects.filter(annotator__in=annotators).values_list(
