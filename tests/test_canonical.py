@@ -277,6 +277,9 @@ class TestPages:
         page = client.get(canonical.get_absolute_url()).content.decode()
         assert page.count('<li class="appearance') == 1 and "linked by annotator" in page
         assert "linked by adjudicator" not in page
+        # The panel counts only the appearances they see.
+        panel = htmx(client, "get", reverse("claim_canonical", args=[desk["claims"]["annotator", "fa"].pk])).content.decode()
+        assert f'data-canonical-id="{canonical.pk}"' in panel and "1 appearance (ar)" in panel
         # An adjudicator sees both.
         page = client_for(adjudicator).get(canonical.get_absolute_url()).content.decode()
         assert page.count('<li class="appearance') == 2
