@@ -366,6 +366,27 @@ class TestPages:
                 assert client.get(reverse("canonical_list"), {"q": "الباغوز"}).status_code == 200
 
 
+@pytest.mark.parametrize("size", [1, 15])
+def test_the_panel_runs_a_fixed_number_of_queries(desk, adjudicator, annotator, django_assert_max_num_queries, size):
+    from annotations import matching
+
+    for number in range(size):
+        canonical = CanonicalClaim.objects.create(statement=f"۳۰۰۰ تروریست در الباغوز {number}", language="fa", created_by=adjudicator)
+        matching.refresh_keys([canonical.pk])
+        workflow.link_claim(user=adjudicator, canonical=canonical, target=factories.make_claim(desk["persian"], annotator, "انتهای پیام"))
+    Assignment.objects.filter(annotator=annotator).update(state=Assignment.State.SUBMITTED)
+    for user, kind, target, queries in (
+        (adjudicator, "gold", desk["gold"], 9),
+        (annotator, "claim", desk["claims"]["annotator", "fa"], 10),
+    ):
+        client = client_for(user)
+        url = reverse(f"{kind}_canonical", args=[target.pk])
+        htmx(client, "get", url)  # the vocabulary and claimant-name caches
+        with django_assert_max_num_queries(queries):
+            response = htmx(client, "get", url)
+        assert response.status_code == 200 and response.content.decode().count('class="candidate"') == min(size, 5)
+
+
 def matching_ids(claim, user):
     from annotations import matching, reading
 
