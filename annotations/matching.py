@@ -277,11 +277,12 @@ def _pool_sql(connection, weights: list[int]) -> str:
 _KEY_WEIGHTS = {CLAIMANT: 3, NUMBER: 3, ENTITY: 2, WORD: 1}
 
 
-def candidates(target, *, limit: int = 5, visible=None) -> list[Candidate]:
+def candidates(target, *, limit: int = 5, visible=None, appearances=None) -> list[Candidate]:
     """The canonical claims most like a claim or gold claim, best first, with their reasons.
 
     Excludes the canonical claim it is linked to and those dismissed for it; with
-    `visible` (a queryset of canonical claims), only those in it.
+    `visible` (a queryset of canonical claims), only those in it, and with `appearances`
+    (a queryset of appearances) only those are counted.
     Four queries (five when the claimants' names are read again, once a minute)
     however many canonical claims there are.
     """
@@ -309,7 +310,8 @@ def candidates(target, *, limit: int = 5, visible=None) -> list[Candidate]:
     counts: dict[int, int] = {}
     languages: dict[int, set[str]] = {}
     for canonical_id, language, number in (
-        Appearance.objects.filter(canonical_id__in=list(canonicals))
+        (Appearance.objects.all() if appearances is None else appearances)
+        .filter(canonical_id__in=list(canonicals))
         .values_list("canonical_id", "article__language")
         .annotate(number=Count("pk"))
         .order_by()

@@ -277,6 +277,9 @@ class TestPages:
         page = client.get(canonical.get_absolute_url()).content.decode()
         assert page.count('<li class="appearance') == 1 and "linked by annotator" in page
         assert "linked by adjudicator" not in page
+        # The panel counts only the appearances they see.
+        panel = htmx(client, "get", reverse("claim_canonical", args=[desk["claims"]["annotator", "fa"].pk])).content.decode()
+        assert f'data-canonical-id="{canonical.pk}"' in panel and "1 appearance (ar)" in panel
         # An adjudicator sees both.
         page = client_for(adjudicator).get(canonical.get_absolute_url()).content.decode()
         assert page.count('<li class="appearance') == 2
@@ -361,6 +364,27 @@ class TestPages:
                 assert client.get(canonical.get_absolute_url()).status_code == 200
             with django_assert_max_num_queries(9):
                 assert client.get(reverse("canonical_list"), {"q": "الباغوز"}).status_code == 200
+
+
+@pytest.mark.parametrize("size", [1, 15])
+def test_the_panel_runs_a_fixed_number_of_queries(desk, adjudicator, annotator, django_assert_max_num_queries, size):
+    from annotations import matching
+
+    for number in range(size):
+        canonical = CanonicalClaim.objects.create(statement=f"۳۰۰۰ تروریست در الباغوز {number}", language="fa", created_by=adjudicator)
+        matching.refresh_keys([canonical.pk])
+        workflow.link_claim(user=adjudicator, canonical=canonical, target=factories.make_claim(desk["persian"], annotator, "انتهای پیام"))
+    Assignment.objects.filter(annotator=annotator).update(state=Assignment.State.SUBMITTED)
+    for user, kind, target, queries in (
+        (adjudicator, "gold", desk["gold"], 9),
+        (annotator, "claim", desk["claims"]["annotator", "fa"], 10),
+    ):
+        client = client_for(user)
+        url = reverse(f"{kind}_canonical", args=[target.pk])
+        htmx(client, "get", url)  # the vocabulary and claimant-name caches
+        with django_assert_max_num_queries(queries):
+            response = htmx(client, "get", url)
+        assert response.status_code == 200 and response.content.decode().count('class="candidate"') == min(size, 5)
 
 
 def matching_ids(claim, user):

@@ -56,8 +56,12 @@ def _urls(kind: str, pk: int) -> dict:
 def _panel(request: HttpRequest, kind: str, target, *, refusal: str = "", status: int = 200) -> HttpResponse:
     """The panel (to htmx) or its page: the canonical claim the target is linked to, and the candidates."""
     appearance = Appearance.objects.select_related("canonical").filter(**{"gold_claim" if kind == "gold" else "claim": target}).first()
-    visible = None if is_adjudicator(request.user) else reading.visible_canonical(request.user)
-    candidates = matching.candidates(target, limit=5, visible=visible)
+    everything = is_adjudicator(request.user)
+    candidates = matching.candidates(
+        target, limit=5,
+        visible=None if everything else reading.visible_canonical(request.user),
+        appearances=None if everything else reading.visible_appearances(request.user),
+    )
     context = {
         "kind": kind,
         "target": target,
