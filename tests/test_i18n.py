@@ -3,18 +3,22 @@ and every page of the app rendered in both with no string of the app's own left 
 
 from __future__ import annotations
 
+import datetime
 import gettext
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
+from django.contrib import admin
 from django.contrib.auth.models import AnonymousUser
 from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import translation
 
-from annotations.models import ImportJob, Rejection
+from annotations import matching
+from annotations.models import ImportJob, Rejection, Source
 
 from . import factories
 from .catalogues import PLACEHOLDER, TAG, TRANSLATED, mo_path, po_path, read_po
@@ -90,7 +94,8 @@ NOT_PAGES = {
     # Writes (POST only) and downloads: they answer with a redirect, a partial or a file.
     "claim_create", "claim_delete", "assignment_submit", "gold_create", "group_accept", "group_reject",
     "gold_accept_unanimous", "gold_delete", "rejection_delete", "assignment_reopen", "export_download",
-    "logout", "set_language",
+    "logout", "set_language", "canonical_update", "evidence_create", "evidence_delete",
+    *(f"{kind}_canonical_{action}" for kind in ("claim", "gold") for action in ("link", "new", "dismiss", "unlink")),
 }
 
 
@@ -108,6 +113,14 @@ def page_urls(world) -> list[tuple[str, str, str]]:
         ("article_compare", "annotator", reverse("article_compare", args=[article.pk])),
         ("adjudication_detail", "adjudicator", reverse("adjudication_detail", args=[article.pk])),
         ("project_dashboard", "adjudicator", reverse("project_dashboard", args=[article.project.pk])),
+        ("canonical_list", "annotator", reverse("canonical_list")),
+        ("canonical_list", "adjudicator", reverse("canonical_list")),
+        ("canonical_list", "adjudicator", reverse("canonical_list") + "?q=ab&verdict=false"),
+        ("canonical_detail", "annotator", reverse("canonical_detail", args=[world["canonical"].pk])),
+        ("canonical_detail", "adjudicator", reverse("canonical_detail", args=[world["canonical"].pk])),
+        ("claim_canonical", "annotator", reverse("claim_canonical", args=[world["open_claim"].pk])),
+        ("claim_canonical", "adjudicator", reverse("claim_canonical", args=[world["unlinked_claim"].pk])),
+        ("gold_canonical", "adjudicator", reverse("gold_canonical", args=[world["gold"].pk])),
         ("preferences_edit", "annotator", reverse("preferences_edit")),
         ("password_change", "annotator", reverse("password_change")),
         ("password_change_done", "annotator", reverse("password_change_done")),
@@ -127,6 +140,13 @@ def page_urls(world) -> list[tuple[str, str, str]]:
 ADMIN_STYLE = ("/admin/", "/accounts/password_change/")
 
 
+def django_admin_messages(language: str) -> set[str]:
+    """The messages Django's admin translates itself. Its templates leave a few of them in English
+    (the search box's alt="Search"): on admin pages a message the app shares with Django is Django's."""
+    with (Path(admin.__file__).parent / "locale" / language / "LC_MESSAGES" / "django.mo").open("rb") as mo:
+        return {key if isinstance(key, str) else key[0] for key in gettext.GNUTranslations(mo)._catalog}
+
+
 def url_names(patterns=None):
     for pattern in get_resolver().url_patterns if patterns is None else patterns:
         if isinstance(pattern, URLResolver):
@@ -138,25 +158,46 @@ def url_names(patterns=None):
 
 @pytest.fixture
 def world(project, article, annotator, other_annotator, adjudicator, staff, submitted):
-    """An article both annotators submitted, with a gold claim and a rejection; another still open."""
+    """An article both annotators submitted, with a gold claim and a rejection; another still open;
+    a canonical claim (with evidence, one published late) that the gold claim and the open claim appear
+    under, their verdicts contradicting, and another canonical claim suggested for an unlinked claim."""
     project.guidelines = "ضعوا علامة على كل رقم مع مصدره."
+    project.annotators_link_claims = True
     project.save()
-    factories.make_gold(article, adjudicator, "مصطفى بالي", from_claims=submitted["agreed"], provenance="unanimous")
+    gold = factories.make_gold(
+        article, adjudicator, "مصطفى بالي", from_claims=submitted["agreed"], provenance="unanimous", verification_status_id="true"
+    )
     rejection = Rejection.objects.create(article=article, adjudicator=adjudicator, decision_note="ليس ادعاءً")
     rejection.claims.add(submitted["theirs"])
     open_article = factories.make_article("قال مصدر إن 300 شخص خرجوا.", project=project, external_id="baghuz-2")
     factories.assign(open_article, annotator)
     open_claim = factories.make_claim(open_article, annotator, "300 شخص", note="ملاحظة", evidence=["https://example.org/a"])
+    claimant = Source.objects.create(name="مصطفى بالي")
+    canonical = factories.make_canonical(
+        "قال مصدر إن 300 شخص خرجوا من الباغوز.", created_by=adjudicator, claimant=claimant, verdict_id="mostly_false",
+        translation="A source said 300 people left Baghuz.", translation_language="en", note="راجعنا الأرقام.",
+        first_appearance_url="https://example.org/first", first_appeared_on=datetime.date(2019, 3, 10),
+    )
+    factories.make_evidence(canonical, "https://example.org/a", title="تقرير المرصد", published_on=datetime.date(2019, 3, 20),
+                            checked_on=datetime.date(2019, 3, 21), archived_url="https://example.org/archive")
+    factories.make_evidence(canonical, "https://example.org/b", title="بيان")
+    factories.link(canonical, gold, by=adjudicator)
+    factories.link(canonical, open_claim, by=annotator)
+    suggested = factories.make_canonical("غادر 3000 شخص الباغوز.", created_by=adjudicator)
+    factories.link(suggested, submitted["mine"], by=adjudicator)
+    matching.refresh_keys([canonical.pk, suggested.pk])
     job = ImportJob.objects.create(project_name=project.name, state=ImportJob.State.DONE, step="finished", files_total=1, created_by=staff)
     clients = {"anonymous": Client()}
     for role, user in {"annotator": annotator, "adjudicator": adjudicator, "staff": staff}.items():
         clients[role] = Client()
         clients[role].force_login(user)
     user_data = [
-        project.name, article.external_id, open_article.external_id, "https://example.org/a",
+        project.name, article.external_id, open_article.external_id, "https://example.org/a", "https://example.org/first",
+        canonical.translation,  # a form value on the edit form (the statement's is Arabic)
         *(user.username for user in (annotator, other_annotator, adjudicator, staff)),
     ]
     return {"article": article, "open_article": open_article, "open_claim": open_claim, "job": job,
+            "gold": gold, "canonical": canonical, "unlinked_claim": submitted["theirs"],
             "clients": clients, "user_data": user_data}
 
 
@@ -241,6 +282,7 @@ LATIN_ALLOWED = re.compile(r"^(Ctrl|Enter|Esc|Alt|C|F1|CSV|JSON|JSONL|JSON-LD|Cl
 def test_no_english_on_any_page(world, language):
     _header, entries = read_po(po_path(language))
     fragments = english_fragments(entries, language)
+    djangos = django_admin_messages(language)
     problems = []
     for name, role, url in page_urls(world):
         response = world["clients"][role].get(url, HTTP_ACCEPT_LANGUAGE=language, follow=True)
@@ -249,8 +291,12 @@ def test_no_english_on_any_page(world, language):
         if not re.search(rf'<html lang="{language}" dir="rtl"', html):
             problems.append((url, "the page is not <html lang dir=rtl>"))
         text = visible_text(html, language, world["user_data"])
-        problems += [(url, f"untranslated: {msgid!r}") for fragment, msgid in fragments.items() if _found(fragment, text)]
-        if not url.startswith(ADMIN_STYLE):
+        admin_style = url.startswith(ADMIN_STYLE)
+        problems += [
+            (url, f"untranslated: {msgid!r}") for fragment, msgid in fragments.items()
+            if _found(fragment, text) and not (admin_style and msgid in djangos)
+        ]
+        if not admin_style:
             latin = {word for word in re.findall(r"[A-Za-z][A-Za-z0-9-]*", text) if not LATIN_ALLOWED.match(word)}
             problems += [(url, f"Latin words not from the data: {sorted(latin)}")] if latin else []
     assert not problems, "\n".join(f"{url}: {problem}" for url, problem in problems)
