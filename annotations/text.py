@@ -236,10 +236,15 @@ def snap_span(text: str, start: int, end: int, *, words: bool = False) -> tuple[
     end = max(0, min(end, len(text)))
     if start >= end:
         return None
-    if words:
-        start, end = widen_to_words(text, start, end)
-    start = grapheme_at(text, start)[0]
-    end = grapheme_at(text, end - 1)[1]
+    while True:
+        # Widening to words and to graphemes until neither moves an edge: a grapheme can
+        # reach into a word ("0🏽": the skin-tone modifier joins the digit before it).
+        widened = widen_to_words(text, start, end) if words else (start, end)
+        snapped = grapheme_at(text, widened[0])[0], grapheme_at(text, widened[1] - 1)[1]
+        if not words or snapped == (start, end):
+            start, end = snapped
+            break
+        start, end = snapped
     while start < end and is_trimmable(text[start]):
         start += 1
     while end > start and is_trimmable(text[end - 1]):

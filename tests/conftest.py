@@ -7,11 +7,20 @@ from pathlib import Path
 import pytest
 from django.apps import apps as django_apps
 from django.core.management import call_command
+from django.utils import translation
 from hypothesis import HealthCheck, settings
 
 from annotations.models import ADJUDICATOR_GROUP
 
 from . import factories
+
+
+@pytest.fixture(autouse=True)
+def _interface_language_reset():
+    """Each test starts in the default language: a request in Arabic leaves its language active in
+    this thread (LocaleMiddleware does not undo it), and messages checked later would follow it."""
+    yield
+    translation.deactivate()
 
 # Shared, noisy machines: no per-example deadlines.
 settings.register_profile("default", deadline=None, suppress_health_check=[HealthCheck.too_slow])
