@@ -41,6 +41,10 @@ prefixes — a conjunction و or ف, then a preposition ب, ل or ك, then the a
 a query word that has a prefix matches only text words that have it too.
 Persian prefixes (می, نمی) and any suffixes are not stripped.
 
+`word_terms(word)` is the same rule read the other way: every query word that
+matches a text word. A search index holding each article's word terms finds
+exactly the articles where every query word matches some word (docs/search.md).
+
 No Django imports here: this module is tested without a database.
 """
 
@@ -108,12 +112,13 @@ _CONJUNCTIONS = ("", "\u0648", "\u0641")  # و ف
 _PREPOSITIONS = ("", "\u0628", "\u0644", "\u0643")  # ب ل ك
 # Every clitic prefix a query word without it may gain; ل + ال is written لل.
 PREFIXES = frozenset(
-    conj + prep + art
+    conj + (_LAM + _LAM if prep == _LAM and art else prep + art)
     for conj in _CONJUNCTIONS
     for prep in _PREPOSITIONS
     for art in ("", _ARTICLE)
 )
 _LAM_ARTICLE = frozenset(conj + _LAM + _LAM for conj in _CONJUNCTIONS)
+_LONGEST_PREFIX = max(map(len, PREFIXES))
 
 
 @dataclass(frozen=True)
@@ -215,6 +220,11 @@ def words(folded: str) -> list[tuple[str, int, int]]:
     return [(m.group(), m.start(), m.end()) for m in _WORD.finditer(folded)]
 
 
+def distinct_words(folded: str) -> set[str]:
+    """The distinct words of a folded text."""
+    return set(_WORD.findall(folded))
+
+
 def query_words(query: str) -> list[str]:
     """The folded words of a query."""
     return [word for word, _, _ in words(fold(query).text)]
@@ -231,6 +241,23 @@ def tokens_match(query_token: str, text_token: str) -> bool:
         stem = query_token[len(_ARTICLE) :]
         return text_token.endswith(stem) and text_token[: len(text_token) - len(stem)] in _LAM_ARTICLE
     return False
+
+
+def word_terms(word: str) -> set[str]:
+    """Every query word that matches the folded text word `word`: the terms a search index holds for it.
+
+    `tokens_match(q, word)` holds exactly when `q in word_terms(word)`: the word
+    itself, the word without each clitic prefix it starts with, and ال + the rest
+    of a word written with لل.
+    """
+    terms = {word} if word else set()
+    for length in range(1, _LONGEST_PREFIX + 1):
+        if len(word) > length and word[:length] in PREFIXES:
+            terms.add(word[length:])
+    for lam in _LAM_ARTICLE:
+        if len(word) > len(lam) and word.startswith(lam):
+            terms.add(_ARTICLE + word[len(lam) :])
+    return terms
 
 
 def find(text: str, query: str) -> list[tuple[int, int]]:

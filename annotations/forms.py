@@ -10,9 +10,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
-from . import agreement
+from . import agreement, search
 from . import text as textlib
-from .models import Article, Attribution, CheckWorthiness, ClaimType, SourceKind, Verdict
+from .models import Article, Attribution, CheckWorthiness, ClaimType, Project, SourceKind, Verdict
 from .models.vocabulary import cached_terms
 from .widget_html import widget_renderer
 
@@ -256,3 +256,46 @@ class UnanimousForm(forms.Form):
         if not keys or not all(re.fullmatch(GROUP_KEY, key) for key in keys):
             raise ValidationError(_("These groups are not on this page."), code="bad_groups")
         return [agreement.parse_group_key(key) for key in keys]
+
+
+MAX_SEARCH_CHARS = 200
+
+
+class SearchForm(forms.Form):
+    """The search page's question: what to look for, in which project, and from which article on."""
+
+    q = forms.CharField(
+        label=_("Search"),
+        max_length=MAX_SEARCH_CHARS,
+        error_messages={
+            "required": _("Type a word or a phrase to search for."),
+            "max_length": _("The search is longer than %(limit_value)d characters. Search for less."),
+        },
+        widget=forms.TextInput(attrs={"type": "search", "dir": "auto"}),
+    )
+    project = forms.ModelChoiceField(
+        label=_("Project"),
+        queryset=Project.objects.all(),
+        required=False,
+        empty_label=_("All projects"),
+        error_messages={"invalid_choice": _("There is no such project. Choose one from the list.")},
+    )
+    after = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=MAX_ID,
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid": _("There is no such page of results. Start the search again."),
+            "min_value": _("There is no such page of results. Start the search again."),
+            "max_value": _("There is no such page of results. Start the search again."),
+        },
+    )
+
+    def clean_q(self) -> str:
+        query = self.cleaned_data["q"]
+        try:
+            search.query_terms(query)
+        except search.SearchError as refused:
+            raise ValidationError(refused.message, code=refused.code) from None
+        return query

@@ -219,3 +219,6 @@ class SearchDocument(models.Model):
     class Meta:
         verbose_name = _("search document")
         verbose_name_plural = _("search documents")
+
+    def __str__(self) -> str:
+        return f"{self.article_id}: {self.terms[:80]}"

@@ -1,0 +1,143 @@
+"""Script-aware search across articles: candidates from the index, matches and offsets from `folding.find`.
+
+One query fetches a page of candidate articles (those whose index terms hold
+every query word, in article id order, with their texts); each is then searched
+with `folding.find`, which checks the words are consecutive and maps every
+match back to code-point offsets in the stored text. A page of candidates may
+hold fewer articles with hits than candidates (a phrase whose words are all
+there but apart); `Page.next_after` continues after the last candidate read.
+See docs/search.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext as _
+
+from .. import folding
+from .. import text as textlib
+from ..models import Article, Assignment
+from .index import MAX_TERM_CHARS, matching
+
+PAGE_ARTICLES = 20  # candidate articles read per page
+CONTEXT_CHARS = 60  # code points shown on each side of a hit
+
+
+class SearchError(ValueError):
+    """A query that cannot be searched, with a stable code and a message for people."""
+
+    def __init__(self, message: str, code: str):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One match: `text == article.text[start:end]`, with some text on either side for display."""
+
+    start: int
+    end: int
+    text: str
+    before: str
+    after: str
+    cut_before: bool  # the context starts inside the article (show "…")
+    cut_after: bool
+
+
+@dataclass(frozen=True)
+class ArticleHits:
+    article: Article
+    hits: list[Hit]
+
+
+@dataclass(frozen=True)
+class Page:
+    results: list[ArticleHits]
+    candidates: int  # articles read from the index for this page
+    next_after: int | None  # the `after` of the next page, or None when this was the last
+
+
+def query_terms(query: str) -> list[str]:
+    """The distinct folded words of a query, each of which an article must hold; refused if none."""
+    words = list(dict.fromkeys(folding.query_words(query)))
+    if not words:
+        raise SearchError(_("The search has no words to look for: type letters or digits."), "no_words")
+    if any(len(word) > MAX_TERM_CHARS for word in words):
+        raise SearchError(
+            _("A word in the search is longer than %(limit)d characters.") % {"limit": MAX_TERM_CHARS}, "word_too_long"
+        )
+    return words
+
+
+def search(
+    query: str, *, user=None, project=None, limit: int = PAGE_ARTICLES, after: int = 0, context: int = CONTEXT_CHARS
+) -> Page:
+    """One page of hits: up to `limit` candidate articles with ids above `after`, in id order.
+
+    With a user, only the articles they may open (`Article.objects.visible_to`),
+    each marked `assigned` if the user has an assignment on it. One query.
+    """
+    words = query_terms(query)
+    articles = Article.objects.all() if user is None else Article.objects.visible_to(user)
+    if project is not None:
+        articles = articles.filter(project=project)
+    if user is not None:
+        articles = articles.annotate(assigned=Exists(Assignment.objects.filter(article=OuterRef("pk"), annotator=user)))
+    articles = (
+        articles.filter(matching(words, after=after, using=articles.db))
+        .select_related("project")
+        .only("external_id", "title", "language", "outlet", "published_at", "text", "project__name", "project__blind")
+        .order_by("pk")
+    )
+    rows = list(articles[: limit + 1])  # one more: is there a next page?
+    page_rows = rows[:limit]
+    results = []
+    for article in page_rows:
+        hits = [_hit(article.text, start, end, context) for start, end in folding.find(article.text, query)]
+        if hits:
+            results.append(ArticleHits(article, hits))
+    next_after = page_rows[-1].pk if len(rows) > limit else None
+    return Page(results=results, candidates=len(page_rows), next_after=next_after)
+
+
+def all_hits(query: str, *, project=None, batch: int = 200, context: int = 0) -> Iterator[ArticleHits]:
+    """Every article with hits, in id order, read `batch` candidates at a time (memory stays bounded)."""
+    after = 0
+    while True:
+        page = search(query, project=project, limit=batch, after=after, context=context)
+        yield from page.results
+        if page.next_after is None:
+            return
+        after = page.next_after
+
+
+def _hit(text: str, start: int, end: int, context: int) -> Hit:
+    if not context:
+        first, last = start, end
+    else:
+        first = _grapheme_start(text, start - context) if start > context else 0
+        last = _grapheme_start(text, end + context) if end + context < len(text) else len(text)
+    return Hit(
+        start=start,
+        end=end,
+        text=text[start:end],
+        before=text[first:start],
+        after=text[end:last],
+        cut_before=first > 0,
+        cut_after=last < len(text),
+    )
+
+
+def _grapheme_start(text: str, pos: int) -> int:
+    """The start of the grapheme at `pos`, so a letter is not shown without its marks.
+
+    Only for display: in a long run without a space the cut is left where it is
+    rather than read the run from its start.
+    """
+    if pos - textlib.scan_origin(text, pos) > CONTEXT_CHARS * 4:
+        return pos
+    return textlib.grapheme_at(text, pos)[0]
