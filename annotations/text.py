@@ -188,9 +188,12 @@ def scan_origin(text: str, pos: int) -> int:
     return max(newline, space)
 
 
-def grapheme_at(text: str, pos: int) -> tuple[int, int]:
-    """The `[start, end)` of the grapheme cluster containing code point `pos`."""
-    for match in GRAPHEME.finditer(text, scan_origin(text, pos)):
+def grapheme_at(text: str, pos: int, origin: int | None = None) -> tuple[int, int]:
+    """The `[start, end)` of the grapheme cluster containing code point `pos`.
+
+    `origin`, when the caller has it, is `scan_origin(text, pos)`.
+    """
+    for match in GRAPHEME.finditer(text, scan_origin(text, pos) if origin is None else origin):
         if match.end() > pos:
             return match.start(), match.end()
     return len(text), len(text)

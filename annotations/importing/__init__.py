@@ -17,7 +17,7 @@ from simple_history.utils import bulk_create_with_history
 
 from .. import text as textlib
 from ..models import Article, Project
-from ..search.index import write_documents
+from ..search.index import add_documents
 from .readers import (  # noqa: F401
     FIELDS,
     FORMATS,
@@ -236,7 +236,7 @@ def apply_import(plan: ImportPlan, *, batch_size: int = 500) -> int:
         ]
         created = bulk_create_with_history(articles, Article, batch_size=batch_size)
         # bulk_create sends no post_save: the search documents are written here, in the same transaction.
-        write_documents(((article.pk, article.text) for article in created), using=project._state.db)
+        add_documents(((article.pk, article.text) for article in created), using=project._state.db)
     return len(articles)
 
 

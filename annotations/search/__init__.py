@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from .. import folding
 from .. import text as textlib
 from ..models import Article, Assignment
-from .index import MAX_TERM_CHARS, matching
+from .index import MAX_QUERY_WORD_CHARS, matching
 
 PAGE_ARTICLES = 20  # candidate articles read per page
 CONTEXT_CHARS = 60  # code points shown on each side of a hit
@@ -66,9 +66,9 @@ def query_terms(query: str) -> list[str]:
     words = list(dict.fromkeys(folding.query_words(query)))
     if not words:
         raise SearchError(_("The search has no words to look for: type letters or digits."), "no_words")
-    if any(len(word) > MAX_TERM_CHARS for word in words):
+    if any(len(word) > MAX_QUERY_WORD_CHARS for word in words):
         raise SearchError(
-            _("A word in the search is longer than %(limit)d characters.") % {"limit": MAX_TERM_CHARS}, "word_too_long"
+            _("A word in the search is longer than %(limit)d characters.") % {"limit": MAX_QUERY_WORD_CHARS}, "word_too_long"
         )
     return words
 
@@ -116,11 +116,8 @@ def all_hits(query: str, *, project=None, batch: int = 200, context: int = 0) ->
 
 
 def _hit(text: str, start: int, end: int, context: int) -> Hit:
-    if not context:
-        first, last = start, end
-    else:
-        first = _grapheme_start(text, start - context) if start > context else 0
-        last = _grapheme_start(text, end + context) if end + context < len(text) else len(text)
+    first = _cut(text, start - context, start) if start > context else 0
+    last = _cut(text, end + context, end) if end + context < len(text) else len(text)
     return Hit(
         start=start,
         end=end,
@@ -132,12 +129,11 @@ def _hit(text: str, start: int, end: int, context: int) -> Hit:
     )
 
 
-def _grapheme_start(text: str, pos: int) -> int:
-    """The start of the grapheme at `pos`, so a letter is not shown without its marks.
-
-    Only for display: in a long run without a space the cut is left where it is
-    rather than read the run from its start.
-    """
-    if pos - textlib.scan_origin(text, pos) > CONTEXT_CHARS * 4:
-        return pos
-    return textlib.grapheme_at(text, pos)[0]
+def _cut(text: str, pos: int, hit_edge: int) -> int:
+    """Where context is cut near `pos`: before the space (or after the line break) that starts
+    the word at `pos`, so no word, and no letter without its marks, is shown in part; at the
+    hit's edge (no context on that side) when there is no such place close by."""
+    origin = textlib.scan_origin(text, pos)
+    if pos < hit_edge:
+        return origin if pos - origin <= CONTEXT_CHARS // 2 else hit_edge
+    return max(origin, hit_edge)

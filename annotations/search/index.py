@@ -1,96 +1,126 @@
-"""The search index: each article's folded word terms, and the database index over them.
+"""The search index: each article's folded words, and the database index over them.
 
-`SearchDocument.terms` holds an article's distinct terms (`folding.word_terms`
-of every folded word), separated by spaces. Each database indexes them its own
+`SearchDocument.terms` holds an article's distinct folded words (`folding.fold_text`,
+`folding.distinct_words`), separated by spaces. Each database indexes them its own
 way (created by migration 0010, see docs/search.md):
 
 - SQLite: an FTS5 table with external content over `annotations_searchdocument`
   (rowid = article id), kept in step by triggers on that table;
-- PostgreSQL: a GIN index on `string_to_array(terms, ' ')`, queried with `@>`
-  (a tsvector would refuse an article whose terms pass 1 MB).
+- PostgreSQL: a GIN index on `annotations_search_terms(terms)` (the words split
+  on spaces into an array), queried with `&&` (a tsvector would refuse an article
+  whose words pass 1 MB).
 
-An article is a candidate for a query when every query word is one of its
-terms; `folding.find` then finds the matches and their offsets. Documents are
-written for every article saved (a post_save signal) or bulk-created by import.
+A query word matches exactly the text words `folding.matching_words` gives (the
+word with each clitic prefix), so an article is a candidate when, for every query
+word, it holds one of those: an exact filter. `folding.find` then checks that the
+words are consecutive and finds the offsets. Documents are written for every
+article saved (a post_save signal) and for every article an import creates.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from django.db import NotSupportedError, connections
-from django.db.models import BooleanField, Model
+from django.db.models import BooleanField
 from django.db.models.expressions import RawSQL
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from .. import folding
-from ..models import Article, SearchDocument
+from ..models import Article
 
-# Longer terms are left out of the index (a PostgreSQL GIN entry holds at most about
-# 2,700 bytes); a query word longer than this is refused, so no match is lost.
-MAX_TERM_CHARS = 200
+# A query word may have this many characters; every word it can match (at most
+# folding.LONGEST_PREFIX longer) is indexed, and longer words are not (a PostgreSQL
+# GIN entry holds at most about 2,700 bytes).
+MAX_QUERY_WORD_CHARS = 100
+MAX_INDEXED_WORD_CHARS = MAX_QUERY_WORD_CHARS + folding.LONGEST_PREFIX
 FTS_TABLE = "annotations_search_fts"
+DOCUMENT_TABLE = "annotations_searchdocument"  # SearchDocument's table, also for the migration
 BATCH = 500
 
 
 def document_terms(text: str) -> str:
-    """An article's index terms: every distinct term of its folded words, space-separated, sorted."""
-    terms: set[str] = set()
-    for word in folding.distinct_words(folding.fold(text).text):
-        terms |= folding.word_terms(word)
-    return " ".join(sorted(term for term in terms if len(term) <= MAX_TERM_CHARS))
+    """An article's index terms: its distinct folded words, space-separated, in no order."""
+    words = folding.distinct_words(folding.fold_text(text))
+    return " ".join([word for word in words if len(word) <= MAX_INDEXED_WORD_CHARS])
 
 
-def write_documents(pairs: Iterable[tuple[int, str]], *, model: type[Model] = SearchDocument, using: str = "default") -> int:
-    """Write (or rewrite) the documents of (article id, text) pairs, in batches; return how many.
+def add_documents(pairs: Iterable[tuple[int, str]], *, using: str = "default") -> int:
+    """Write the documents of (article id, text) pairs for articles that have none yet; return how many.
 
-    `model` is the historical model when a migration calls this.
+    For imports: on PostgreSQL through COPY (Django's bulk insert quotes every
+    value in Python, as long as computing the terms); on SQLite one executemany.
+    Written in batches, so memory does not grow with the number of articles.
     """
+    connection = connections[using]
     written = 0
-    batch: list[Model] = []
-    for article_id, text in pairs:
-        batch.append(model(article_id=article_id, terms=document_terms(text)))
-        if len(batch) == BATCH:
-            written += _upsert(model, batch, using)
-            batch = []
-    if batch:
-        written += _upsert(model, batch, using)
+    with connection.cursor() as cursor:
+        for batch in _batches(pairs):
+            rows = [(article_id, document_terms(text)) for article_id, text in batch]
+            if connection.vendor == "postgresql":
+                with cursor.cursor.copy(f"COPY {DOCUMENT_TABLE} (article_id, terms) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                cursor.executemany(f"INSERT INTO {DOCUMENT_TABLE} (article_id, terms) VALUES (%s, %s)", rows)
+            written += len(rows)
     return written
 
 
-def _upsert(model: type[Model], batch: list[Model], using: str) -> int:
-    model._default_manager.using(using).bulk_create(
-        batch, update_conflicts=True, unique_fields=["article"], update_fields=["terms"]
-    )
-    return len(batch)
+def write_document(article_id: int, text: str, *, using: str = "default") -> None:
+    """Write (or rewrite) one article's document."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {DOCUMENT_TABLE} (article_id, terms) VALUES (%s, %s) "
+            "ON CONFLICT (article_id) DO UPDATE SET terms = excluded.terms",
+            [article_id, document_terms(text)],
+        )
+
+
+def _batches(pairs: Iterable[tuple[int, str]]) -> Iterator[list[tuple[int, str]]]:
+    batch: list[tuple[int, str]] = []
+    for pair in pairs:
+        batch.append(pair)
+        if len(batch) == BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def rebuild(*, using: str = "default") -> int:
-    """Rewrite every article's document, and on SQLite the FTS5 table from them; return how many."""
+    """Write every article's document anew (call inside a transaction); return how many."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(f"DELETE FROM {DOCUMENT_TABLE}")
     rows = Article.objects.using(using).order_by("pk").values_list("pk", "text").iterator(chunk_size=BATCH)
-    written = write_documents(rows, using=using)
+    written = add_documents(rows, using=using)
     connection = connections[using]
     if connection.vendor == "sqlite":
+        # Also rebuilds the full-text table from the documents, whatever state it was in.
         with connection.cursor() as cursor:
             cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
     return written
 
 
 def matching(words: list[str], *, after: int, using: str = "default") -> RawSQL:
-    """A condition on articles: every word is one of the article's terms, and its id is above `after`."""
+    """A condition on articles: for every query word, the article holds a word it matches; and
+    the article's id is above `after`."""
     vendor = connections[using].vendor
     article_id = f'"{Article._meta.db_table}"."id"'
+    alternatives = [sorted(folding.matching_words(word)) for word in words]
     if vendor == "sqlite":
-        # FTS5 strings are in double quotes, a quote doubled; a term is one token of the
+        # FTS5 strings are in double quotes, a quote doubled; each word is one token of the
         # ascii tokenizer (non-ASCII characters and "." are token characters).
-        match = " AND ".join('"' + word.replace('"', '""') + '"' for word in words)
+        match = " AND ".join(
+            "(" + " OR ".join('"' + word.replace('"', '""') + '"' for word in group) + ")" for group in alternatives
+        )
         sql = f"{article_id} IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid > %s)"
         return RawSQL(sql, [match, after], output_field=BooleanField())
     if vendor == "postgresql":
-        table = SearchDocument._meta.db_table
-        sql = f"{article_id} IN (SELECT article_id FROM {table} WHERE string_to_array(terms, ' ') @> %s::text[] AND article_id > %s)"
-        return RawSQL(sql, [list(words), after], output_field=BooleanField())
+        holds = " AND ".join(["annotations_search_terms(terms) && %s::text[]"] * len(alternatives))
+        sql = f"{article_id} IN (SELECT article_id FROM {DOCUMENT_TABLE} WHERE {holds} AND article_id > %s)"
+        return RawSQL(sql, [*alternatives, after], output_field=BooleanField())
     raise NotSupportedError(f"search needs SQLite or PostgreSQL, not {vendor}")
 
 
@@ -99,4 +129,4 @@ def index_saved_article(sender, instance: Article, update_fields=None, using: st
     """Every article saved one at a time (admin, history restore, tests) is indexed in the same transaction."""
     if update_fields is not None and "text" not in update_fields:
         return
-    write_documents([(instance.pk, instance.text)], using=using)
+    write_document(instance.pk, instance.text, using=using)
