@@ -41,10 +41,9 @@ prefixes — a conjunction و or ف, then a preposition ب, ل or ك, then the a
 a query word that has a prefix matches only text words that have it too.
 Persian prefixes (می, نمی) and any suffixes are not stripped.
 
-`matching_words(q)` is the same rule read the other way: every text word a
-query word matches. A search index of each article's words, asked for any of
-them, finds exactly the articles where every query word matches some word
-(docs/search.md).
+`word_terms(word)` is the same rule read the other way: every query word that
+matches a text word. A search index holding each article's word terms finds
+exactly the articles where every query word matches some word (docs/search.md).
 
 No Django imports here: this module is tested without a database.
 """
@@ -53,6 +52,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -120,7 +120,19 @@ PREFIXES = frozenset(
     for art in ("", _ARTICLE)
 )
 _LAM_ARTICLE = frozenset(conj + _LAM + _LAM for conj in _CONJUNCTIONS)
-LONGEST_PREFIX = max(map(len, PREFIXES))
+_PREFIX_INITIALS = frozenset(prefix[0] for prefix in PREFIXES if prefix)
+
+
+def _line_pattern(starts: Iterable[str]) -> re.Pattern:
+    """A line that starts with one of `starts` and has more after it, which it captures."""
+    return re.compile("^(?:" + "|".join(map(re.escape, sorted(starts))) + ")(.+)$", re.MULTILINE)
+
+
+# One pattern per prefix length: a word keeps every term its prefixes give (و, وب and وبال).
+_PREFIX_PATTERNS = [
+    _line_pattern(prefix for prefix in PREFIXES if len(prefix) == length) for length in sorted({len(p) for p in PREFIXES if p})
+]
+_LAM_ARTICLE_PATTERN = _line_pattern(_LAM_ARTICLE)
 
 
 @dataclass(frozen=True)
@@ -274,17 +286,27 @@ def tokens_match(query_token: str, text_token: str) -> bool:
     return False
 
 
-def matching_words(query_word: str) -> set[str]:
-    """Every text word that a folded query word matches: `tokens_match(q, t)` holds exactly
-    when `t in matching_words(q)`. The word with each clitic prefix in front, and, for a word
-    with ال, its stem after each لل form. At most 27 words, none more than LONGEST_PREFIX
-    characters longer than the query word (a search index looks them up: docs/search.md)."""
-    if not query_word:
-        return set()
-    words = {prefix + query_word for prefix in PREFIXES}
-    if query_word.startswith(_ARTICLE) and len(query_word) > len(_ARTICLE):
-        words.update(lam + query_word[len(_ARTICLE) :] for lam in _LAM_ARTICLE)
-    return words
+def word_terms(word: str) -> set[str]:
+    """Every query word that matches the folded text word `word`: the terms a search index holds for it.
+
+    `tokens_match(q, word)` holds exactly when `q in word_terms(word)`: the word
+    itself, the word without each clitic prefix it starts with, and ال + the rest
+    of a word written with لل. None is longer than the word.
+    """
+    return words_terms([word])
+
+
+def words_terms(words: Iterable[str]) -> set[str]:
+    """The terms of every word (`word_terms`), together."""
+    terms = set(words)
+    terms.discard("")
+    # An article has hundreds of distinct words: the prefixes are taken off all of them at
+    # once, one pattern per prefix length over the words that start with a prefix's letter.
+    prefixed = "\n".join([word for word in terms if word[0] in _PREFIX_INITIALS])
+    for pattern in _PREFIX_PATTERNS:
+        terms.update(pattern.findall(prefixed))
+    terms.update([_ARTICLE + rest for rest in _LAM_ARTICLE_PATTERN.findall(prefixed)])
+    return terms
 
 
 def find(text: str, query: str) -> list[tuple[int, int]]:

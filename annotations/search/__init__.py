@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 from .. import folding
 from .. import text as textlib
 from ..models import Article, Assignment
-from .index import MAX_QUERY_WORD_CHARS, matching
+from .index import MAX_WORD_CHARS, matching
 
-PAGE_ARTICLES = 20  # candidate articles read per page
+PAGE_ARTICLES = 10  # candidate articles read per page
 CONTEXT_CHARS = 60  # code points shown on each side of a hit
 
 
@@ -66,9 +66,9 @@ def query_terms(query: str) -> list[str]:
     words = list(dict.fromkeys(folding.query_words(query)))
     if not words:
         raise SearchError(_("The search has no words to look for: type letters or digits."), "no_words")
-    if any(len(word) > MAX_QUERY_WORD_CHARS for word in words):
+    if any(len(word) > MAX_WORD_CHARS for word in words):
         raise SearchError(
-            _("A word in the search is longer than %(limit)d characters.") % {"limit": MAX_QUERY_WORD_CHARS}, "word_too_long"
+            _("A word in the search is longer than %(limit)d characters.") % {"limit": MAX_WORD_CHARS}, "word_too_long"
         )
     return words
 
@@ -85,10 +85,12 @@ def search(
     articles = Article.objects.all() if user is None else Article.objects.visible_to(user)
     if project is not None:
         articles = articles.filter(project=project)
+    # Every article in scope (no filter so far): the index itself can stop after this page.
+    first = None if articles.query.has_filters() else limit + 1
     if user is not None:
         articles = articles.annotate(assigned=Exists(Assignment.objects.filter(article=OuterRef("pk"), annotator=user)))
     articles = (
-        articles.filter(matching(words, after=after, using=articles.db))
+        articles.filter(matching(words, after=after, first=first, using=articles.db))
         .select_related("project")
         .only("external_id", "title", "language", "outlet", "published_at", "text", "project__name", "project__blind")
         .order_by("pk")

@@ -1,20 +1,19 @@
-"""The search index: each article's folded words, and the database index over them.
+"""The search index: each article's folded word terms, and the database index over them.
 
-`SearchDocument.terms` holds an article's distinct folded words (`folding.fold_text`,
-`folding.distinct_words`), separated by spaces. Each database indexes them its own
-way (created by migration 0010, see docs/search.md):
+`SearchDocument.terms` holds an article's distinct terms: `folding.word_terms` of
+every word of its folded text (the word, and the word without each clitic prefix
+it has), separated by spaces. A query word matches a text word exactly when it is
+one of the word's terms, so the articles whose terms hold every query word are
+exactly those where each query word matches some word: the candidates, which
+`folding.find` then searches for the words side by side and their offsets.
 
-- SQLite: an FTS5 table with external content over `annotations_searchdocument`
-  (rowid = article id), kept in step by triggers on that table;
-- PostgreSQL: a GIN index on `annotations_search_terms(terms)` (the words split
-  on spaces into an array), queried with `&&` (a tsvector would refuse an article
-  whose words pass 1 MB).
-
-A query word matches exactly the text words `folding.matching_words` gives (the
-word with each clitic prefix), so an article is a candidate when, for every query
-word, it holds one of those: an exact filter. `folding.find` then checks that the
-words are consecutive and finds the offsets. Documents are written for every
-article saved (a post_save signal) and for every article an import creates.
+Each database indexes the terms its own way (created by migration 0010; see
+docs/search.md): SQLite an FTS5 table with external content over
+`annotations_searchdocument` (rowid = article id), kept in step by triggers on
+that table; PostgreSQL a GIN index on `string_to_array(terms, ' ')`, read by the
+function `annotations_search_candidates` (a tsvector would refuse an article
+whose terms pass 1 MB). Documents are written for every article saved (a
+post_save signal) and for every article an import creates.
 """
 
 from __future__ import annotations
@@ -30,20 +29,18 @@ from django.dispatch import receiver
 from .. import folding
 from ..models import Article
 
-# A query word may have this many characters; every word it can match (at most
-# folding.LONGEST_PREFIX longer) is indexed, and longer words are not (a PostgreSQL
-# GIN entry holds at most about 2,700 bytes).
-MAX_QUERY_WORD_CHARS = 100
-MAX_INDEXED_WORD_CHARS = MAX_QUERY_WORD_CHARS + folding.LONGEST_PREFIX
+# Longer terms are left out of the index (a PostgreSQL GIN entry holds at most about
+# 2,700 bytes) and a longer query word is refused, so no match is lost.
+MAX_WORD_CHARS = 100
 FTS_TABLE = "annotations_search_fts"
 DOCUMENT_TABLE = "annotations_searchdocument"  # SearchDocument's table, also for the migration
 BATCH = 500
 
 
 def document_terms(text: str) -> str:
-    """An article's index terms: its distinct folded words, space-separated, in no order."""
-    words = folding.distinct_words(folding.fold_text(text))
-    return " ".join([word for word in words if len(word) <= MAX_INDEXED_WORD_CHARS])
+    """An article's index terms: its folded words' distinct terms, space-separated, in no order."""
+    terms = folding.words_terms(folding.distinct_words(folding.fold_text(text)))
+    return " ".join([term for term in terms if len(term) <= MAX_WORD_CHARS])
 
 
 def add_documents(pairs: Iterable[tuple[int, str]], *, using: str = "default") -> int:
@@ -103,24 +100,23 @@ def rebuild(*, using: str = "default") -> int:
     return written
 
 
-def matching(words: list[str], *, after: int, using: str = "default") -> RawSQL:
-    """A condition on articles: for every query word, the article holds a word it matches; and
-    the article's id is above `after`."""
+def matching(words: list[str], *, after: int, first: int | None = None, using: str = "default") -> RawSQL:
+    """A condition on articles: their terms hold every word, and their id is above `after`. With
+    `first`, only the first that many such articles in id order (for a search that every
+    article is in scope of: the database can stop early)."""
     vendor = connections[using].vendor
     article_id = f'"{Article._meta.db_table}"."id"'
-    alternatives = [sorted(folding.matching_words(word)) for word in words]
     if vendor == "sqlite":
-        # FTS5 strings are in double quotes, a quote doubled; each word is one token of the
-        # ascii tokenizer (non-ASCII characters and "." are token characters).
-        match = " AND ".join(
-            "(" + " OR ".join('"' + word.replace('"', '""') + '"' for word in group) + ")" for group in alternatives
-        )
-        sql = f"{article_id} IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid > %s)"
-        return RawSQL(sql, [match, after], output_field=BooleanField())
+        # FTS5 strings are in double quotes, a quote doubled; a term is one token of the ascii
+        # tokenizer (non-ASCII characters and "." are token characters). Rows come in rowid
+        # order; LIMIT -1 is no limit.
+        match = " AND ".join('"' + word.replace('"', '""') + '"' for word in words)
+        sql = f"{article_id} IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid > %s ORDER BY rowid LIMIT %s)"
+        return RawSQL(sql, [match, after, -1 if first is None else first], output_field=BooleanField())
     if vendor == "postgresql":
-        holds = " AND ".join(["annotations_search_terms(terms) && %s::text[]"] * len(alternatives))
-        sql = f"{article_id} IN (SELECT article_id FROM {DOCUMENT_TABLE} WHERE {holds} AND article_id > %s)"
-        return RawSQL(sql, [*alternatives, after], output_field=BooleanField())
+        # The function reads only the GIN index (migration 0010 says why).
+        sql = f"{article_id} IN (SELECT * FROM annotations_search_candidates(%s::text[], %s, %s)) AND {article_id} > %s"
+        return RawSQL(sql, [list(words), after, first, after], output_field=BooleanField())
     raise NotSupportedError(f"search needs SQLite or PostgreSQL, not {vendor}")
 
 
