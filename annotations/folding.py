@@ -257,14 +257,9 @@ def distinct_words(folded: str) -> set[str]:
     # No word holds whitespace, and a whitespace-separated piece of letters and digits only
     # (str.isalnum: a test tells it never takes a character _WORD does not) is one word:
     # only the other pieces go through the regex engine, which is slow on Unicode properties.
-    found: set[str] = set()
-    others: list[str] = []
-    for piece in set(folded.split()):
-        if piece.isalnum():
-            found.add(piece)
-        else:
-            others.append(piece)
-    found.update(_WORD.findall(" ".join(others)))
+    pieces = set(folded.split())
+    found = set(filter(str.isalnum, pieces))
+    found.update(_WORD.findall(" ".join(pieces - found)))
     return found
 
 

@@ -39,8 +39,11 @@ BATCH = 500
 
 def document_terms(text: str) -> str:
     """An article's index terms: its folded words' distinct terms, space-separated, in no order."""
-    terms = folding.words_terms(folding.distinct_words(folding.fold_text(text)))
-    return " ".join([term for term in terms if len(term) <= MAX_WORD_CHARS])
+    words = folding.distinct_words(folding.fold_text(text))
+    terms = folding.words_terms(words)
+    if max(map(len, words), default=0) > MAX_WORD_CHARS:  # no term is longer than its word
+        terms = {term for term in terms if len(term) <= MAX_WORD_CHARS}
+    return " ".join(terms)
 
 
 def add_documents(pairs: Iterable[tuple[int, str]], *, using: str = "default") -> int:
