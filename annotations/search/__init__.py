@@ -26,13 +26,8 @@ PAGE_ARTICLES = 10  # candidate articles read per page
 CONTEXT_CHARS = 60  # code points shown on each side of a hit
 
 
-class SearchError(ValueError):
-    """A query that cannot be searched, with a stable code and a message for people."""
-
-    def __init__(self, message: str, code: str):
-        super().__init__(message)
-        self.message = message
-        self.code = code
+class SearchError(textlib.TextError):
+    """A query that cannot be searched, with a stable `code` and a `message` for people."""
 
 
 @dataclass(frozen=True)
