@@ -33,16 +33,18 @@ SQLITE_DROP = [
 # gives the articles holding every word, in id order, after `after`, at most `max_rows`
 # (NULL: all); the "+ 0" keeps the primary key's index out of it, for the same reason.
 # The terms go out of line (TOAST) as soon as they pass 128 bytes, so the table's own rows
-# stay small: the index's bitmap scan visits one page for hundreds of articles.
+# stay small: the index's bitmap scan visits one page for hundreds of articles. Terms compare
+# byte by byte (COLLATE "C"): a fifth faster to index than in a C.UTF-8 database, and far
+# faster than in one whose collation is a language's.
 POSTGRESQL_CREATE = [
     "ALTER TABLE annotations_searchdocument SET (toast_tuple_target = 128)",
-    "CREATE INDEX annotations_searchdocument_terms ON annotations_searchdocument USING gin (string_to_array(terms, ' '))",
+    "CREATE INDEX annotations_searchdocument_terms ON annotations_searchdocument USING gin (string_to_array(terms COLLATE \"C\", ' '))",
     """CREATE FUNCTION annotations_search_candidates(words text[], after bigint, max_rows integer)
     RETURNS SETOF bigint LANGUAGE sql STABLE PARALLEL SAFE
     SET enable_seqscan = off SET enable_indexscan = off SET enable_indexonlyscan = off
     AS $$
         SELECT article_id FROM annotations_searchdocument
-        WHERE string_to_array(terms, ' ') @> words AND article_id + 0 > after
+        WHERE string_to_array(terms COLLATE "C", ' ') @> words AND article_id + 0 > after
         ORDER BY article_id LIMIT max_rows
     $$""",
 ]

@@ -10,7 +10,7 @@ exactly those where each query word matches some word: the candidates, which
 Each database indexes the terms its own way (created by migration 0010; see
 docs/search.md): SQLite an FTS5 table with external content over
 `annotations_searchdocument` (rowid = article id), kept in step by triggers on
-that table; PostgreSQL a GIN index on `string_to_array(terms, ' ')`, read by the
+that table; PostgreSQL a GIN index on `string_to_array(terms COLLATE "C", ' ')`, read by the
 function `annotations_search_candidates` (a tsvector would refuse an article
 whose terms pass 1 MB). Documents are written for every article saved (a
 post_save signal) and for every article an import creates.
