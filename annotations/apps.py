@@ -10,5 +10,6 @@ class AnnotationsConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from .preferences import load_at_login
+        from .search import index  # noqa: F401  (connects the signal that writes an article's search document)
 
         user_logged_in.connect(load_at_login, dispatch_uid="annotations-preferences-at-login")

@@ -12,7 +12,7 @@ from django.core.validators import URLValidator
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from . import agreement
+from . import agreement, search
 from . import text as textlib
 from .models import (
     Article,
@@ -21,6 +21,7 @@ from .models import (
     CheckWorthiness,
     ClaimType,
     Digits,
+    Project,
     SourceKind,
     Verdict,
     check_verdict_evidence,
@@ -402,3 +403,46 @@ class PreferencesForm(forms.Form):
 def language_choices() -> list[tuple[str, str]]:
     """The interface's languages, each named in itself, after the browser's own choice."""
     return [("", _("The browser's language")), *((code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES)]
+
+
+MAX_SEARCH_CHARS = 200
+
+
+class SearchForm(forms.Form):
+    """The search page's question: what to look for, in which project, and from which article on."""
+
+    q = forms.CharField(
+        label=_("Search"),
+        max_length=MAX_SEARCH_CHARS,
+        error_messages={
+            "required": _("Type a word or a phrase to search for."),
+            "max_length": _("The search is longer than %(limit_value)d characters. Search for less."),
+        },
+        widget=forms.TextInput(attrs={"type": "search", "dir": "auto"}),
+    )
+    project = forms.ModelChoiceField(
+        label=_("Project"),
+        queryset=Project.objects.all(),
+        required=False,
+        empty_label=_("All projects"),
+        error_messages={"invalid_choice": _("There is no such project. Choose one from the list.")},
+    )
+    after = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=MAX_ID,
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid": _("There is no such page of results. Start the search again."),
+            "min_value": _("There is no such page of results. Start the search again."),
+            "max_value": _("There is no such page of results. Start the search again."),
+        },
+    )
+
+    def clean_q(self) -> str:
+        query = self.cleaned_data["q"]
+        try:
+            search.query_terms(query)
+        except search.SearchError as refused:
+            raise ValidationError(refused.message, code=refused.code) from None
+        return query

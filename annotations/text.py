@@ -175,7 +175,7 @@ def check_article_text(text: str, *, max_chars: int) -> None:
         raise TextError("the text contains only invisible characters", "invisible_only")
 
 
-def _scan_origin(text: str, pos: int) -> int:
+def scan_origin(text: str, pos: int) -> int:
     """A grapheme boundary at or before `pos`, close to it, to start scanning from.
 
     A boundary always follows LF (UAX #29 GB4) and always precedes a space
@@ -188,9 +188,12 @@ def _scan_origin(text: str, pos: int) -> int:
     return max(newline, space)
 
 
-def grapheme_at(text: str, pos: int) -> tuple[int, int]:
-    """The `[start, end)` of the grapheme cluster containing code point `pos`."""
-    for match in GRAPHEME.finditer(text, _scan_origin(text, pos)):
+def grapheme_at(text: str, pos: int, origin: int | None = None) -> tuple[int, int]:
+    """The `[start, end)` of the grapheme cluster containing code point `pos`.
+
+    `origin`, when the caller has it, is `scan_origin(text, pos)`.
+    """
+    for match in GRAPHEME.finditer(text, scan_origin(text, pos) if origin is None else origin):
         if match.end() > pos:
             return match.start(), match.end()
     return len(text), len(text)

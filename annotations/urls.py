@@ -6,6 +6,7 @@ from .views import canonical, preferences, review
 urlpatterns = [
     path("", views.home, name="home"),
     path("articles/", views.article_list, name="article_list"),
+    path("search/", views.article_search, name="search"),
     path("articles/<int:pk>/", views.article_detail, name="article_detail"),
     path("articles/<int:pk>/claims/", views.claim_create, name="claim_create"),
     path("articles/<int:pk>/submit/", views.assignment_submit, name="assignment_submit"),

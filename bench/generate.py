@@ -3,7 +3,8 @@
 Articles are 2–6k characters stitched from the seed articles' sentences, so the
 text has the seeds' letters, digits, ZWNJ and punctuation. Claims are word-aligned
 spans (canonical under the offset contract) spread over K annotators.
-Everything is written with bulk_create, without history rows, in large batches.
+Everything is written with bulk_create, without history rows, in large batches; articles
+get their search documents as an import writes them.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.contrib.auth.models import Group
 
 from annotations import text as textlib
 from annotations.models import ANNOTATOR_GROUP, Article, Assignment, Claim, GoldClaim, Project
+from annotations.search.index import add_documents
 
 from .texts import make_texts, word_spans
 
@@ -40,7 +42,8 @@ def annotators(count: int) -> list:
 
 
 def articles(project: Project, count: int, rng: random.Random, *, start: int = 0) -> list[Article]:
-    texts = make_texts(count, rng)
+    """`count` articles numbered from `start`, with their search documents (as an import writes them)."""
+    texts = make_texts(count, rng, start=start)
     objects = []
     for number, text in enumerate(texts, start=start):
         objects.append(
@@ -49,7 +52,9 @@ def articles(project: Project, count: int, rng: random.Random, *, start: int = 0
                 text_sha256=textlib.sha256_hex(text), language=textlib.detect_language(text),
             )
         )
-    return Article.objects.bulk_create(objects, batch_size=1000)
+    created = Article.objects.bulk_create(objects, batch_size=1000)
+    add_documents((article.pk, article.text) for article in created)
+    return created
 
 
 def claims(items: list[Article], users: list, count: int, rng: random.Random, *, assign_per_article: int = 2) -> int:

@@ -195,9 +195,26 @@ def run(report: Report, scale: dict) -> None:
     rng = random.Random(20190323)  # the day al-Baghuz fell
     project = Project.objects.create(name="Bench")
     started = time.perf_counter()
-    articles = generate.articles(project, scale["articles"], rng)
+    # A tenth first, to measure search at two sizes; the texts are the same as in one go.
+    small = scale["articles"] // 10
+    articles = generate.articles(project, small, rng)
+    searcher = search_client()
+    search_small = measure_search(report, searcher, scale["reps"])
+    articles += generate.articles(project, scale["articles"] - small, rng, start=small)
     users = generate.annotators(scale["annotators"])
     report.line(f"generated {len(articles)} articles in {time.perf_counter() - started:.1f} s")
+    search_large = measure_search(report, searcher, scale["reps"])
+    worst = max(search_large.values(), key=lambda figures: figures[2])
+    report.target(
+        f"search_{len(articles)}_articles_p95", worst[2] <= 100, f"{worst[2]:.1f} ms (slowest query, {worst[0]!r})", "<= 100 ms p95"
+    )
+    counts = {name: (search_small[name][3], search_large[name][3]) for name in SEARCHES}
+    report.target(
+        "search_queries_constant",
+        all(small_count == large_count for small_count, large_count in counts.values()),
+        f"{[c[0] for c in counts.values()]} queries at {small} articles, {[c[1] for c in counts.values()]} at {len(articles)}",
+        "the same at both sizes",
+    )
 
     me = users[0]
     client = Client()
@@ -350,6 +367,57 @@ def run(report: Report, scale: dict) -> None:
 
     # Candidates for a claim among canonical claims (bench/canonical.py): at 100k, with --quick too.
     canonical.run(report, project=project, user=adjudicator, annotator=me, rng=rng, reps=scale["reps"], counter=QueryCounter, stats=stats)
+
+
+# The search page's queries: a word in every article, a phrase, a Persian spelling of Arabic
+# words (Persian yeh), digits of another script, and a rare number.
+SEARCHES = {
+    "common word": "الباغوز",
+    "phrase": "قوات سوريا الديمقراطية",
+    "Persian spelling": "مصطفی بالی",
+    "Arabic digits": "٣٠٠٠",
+    "rare": "رقم 4321",
+}
+
+
+def search_client():
+    """A logged-in adjudicator: search reads every article for them."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.test import Client
+
+    from annotations.models import ADJUDICATOR_GROUP
+
+    user = get_user_model().objects.create_user("bench-searcher")
+    user.groups.add(Group.objects.get(name=ADJUDICATOR_GROUP))
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def measure_search(report: Report, client, reps: int) -> dict[str, tuple[str, float, float, int]]:
+    """The first page of each search through the whole stack: (query, median, p95, queries)."""
+    from annotations.models import Article
+
+    articles = Article.objects.count()
+    figures = {}
+    for name, query in SEARCHES.items():
+        url = f"/search/?{urlencode({'q': query})}"
+
+        def get(url=url):
+            response = client.get(url)
+            assert response.status_code == 200 and b'id="search-results"' in response.content, response.status_code
+            return response
+
+        with QueryCounter() as queries:
+            hits = get().content.count(b"<mark>")
+        median, p95 = repeat(get, reps)
+        figures[name] = (query, median, p95, len(queries))
+        report.line(
+            f"search page over {articles} articles, {name} ({query}): median {median:.1f} ms, p95 {p95:.1f} ms, "
+            f"{len(queries)} queries, {hits} hits shown"
+        )
+    return figures
 
 
 def raw_dump() -> tuple[float, int]:

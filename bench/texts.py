@@ -18,11 +18,11 @@ def seed_sentences() -> list[str]:
     return sentences
 
 
-def make_texts(count: int, rng: random.Random) -> list[str]:
-    """`count` texts of 2-6k characters stitched from the seeds' sentences."""
+def make_texts(count: int, rng: random.Random, *, start: int = 0) -> list[str]:
+    """`count` texts of 2-6k characters stitched from the seeds' sentences, numbered from `start`."""
     sentences = seed_sentences()
     texts = []
-    for number in range(count):
+    for number in range(start, start + count):
         target = rng.randint(2000, 6000)
         parts, size = [f"خبر رقم {number}:"], 0
         while size < target:

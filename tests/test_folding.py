@@ -83,9 +83,14 @@ class TestClitics:
     def test_query_with_article_matches_prefixed_words(self, word):
         assert folding.tokens_match("الباغوز", word)
 
-    @pytest.mark.parametrize("word", ["باغوز", "الباغوز", "بباغوز", "كالباغوز"])
+    @pytest.mark.parametrize("word", ["باغوز", "الباغوز", "بباغوز", "كالباغوز", "للباغوز", "وللباغوز"])
     def test_bare_query_matches_every_prefix(self, word):
         assert folding.tokens_match("باغوز", word)
+
+    def test_lam_and_the_article_are_only_written_together(self):
+        # ل + ال is always written لل: "لال" is no prefix (and "لالئ" is no form of "ئ").
+        assert "\u0644\u0627\u0644" not in folding.PREFIXES and "\u0644\u0644" in folding.PREFIXES
+        assert not folding.tokens_match("باغوز", "لالباغوز")
 
     @pytest.mark.parametrize("word", ["باغوز", "الباغوز", "والباغوز", "الباغوزي", "مالباغوز"])
     def test_prefixed_query_needs_its_prefix(self, word):
@@ -193,3 +198,90 @@ class TestProperties:
         where = len(before) + 1
         # Found there, or an earlier match took some of its words (matches never overlap).
         assert any(s < where + len(query) and e > where for s, e in folding.find(text, query))
+
+
+# The straightforward definitions, one character and one word at a time: fold and
+# find do the same work with whole-string operations, and must agree with these.
+def reference_fold(text):
+    digits = set("0123456789" + "".join(chr(c) for c in range(0x0660, 0x066A)) + "".join(chr(c) for c in range(0x06F0, 0x06FA)))
+    kept = [i for i, char in enumerate(text) if char not in folding._DROPPED]
+    pieces = []
+    for k, i in enumerate(kept):
+        char = text[i]
+        if char in "\u066c\u066b" and 0 < k < len(kept) - 1 and text[kept[k - 1]] in digits and text[kept[k + 1]] in digits:
+            if char == "\u066b":
+                pieces.append((i, "."))
+            continue
+        pieces.append((i, folding._LETTERS.get(char) or char.casefold()))
+
+    def digit(j):
+        return 0 <= j < len(pieces) and pieces[j][1] in "0123456789" and len(pieces[j][1]) == 1
+
+    out, origin = [], []
+    for k, (i, piece) in enumerate(pieces):
+        if piece == "," and digit(k - 1) and digit(k + 1) and digit(k + 2) and digit(k + 3) and not digit(k + 4):
+            continue
+        out.append(piece)
+        origin.extend([i] * len(piece))
+    return "".join(out), tuple(origin)
+
+
+def reference_find(text, query):
+    wanted = folding.query_words(query)
+    if not wanted:
+        return []
+    folded = folding.fold(text)
+    bounds = sorted(boundaries(text))
+    found = folding.words(folded.text)
+    n, spans, i = len(wanted), [], 0
+    while i + n <= len(found):
+        if all(folding.tokens_match(q, found[i + k][0]) for k, q in enumerate(wanted)):
+            fs, fe = found[i][1], found[i + n - 1][2]
+            start = max(b for b in bounds if b <= folded.origin[fs])
+            end = min(b for b in bounds if b > folded.origin[fe - 1])
+            while start < end and textlib.is_trimmable(text[start]):
+                start += 1
+            while end > start and textlib.is_trimmable(text[end - 1]):
+                end -= 1
+            if start < end and (not spans or start >= spans[-1][1]):
+                spans.append((start, end))
+                i += n
+                continue
+        i += 1
+    return spans
+
+
+NUMBERS_SOUP = st.text(alphabet=st.sampled_from(list("09٠٩۰۹,.٬٫ و\u200f\u064eßa")), max_size=40)
+CLITIC_SOUP = st.text(alphabet=st.sampled_from(list("الوفبكباغز ") + ["\u064e", "\u200c"]), max_size=40)
+CLITIC_QUERY = st.text(alphabet=st.sampled_from(list("الوفبكباغز ")), min_size=1, max_size=10)
+
+
+class TestAgreesWithTheReference:
+    @given(st.one_of(FOLDING_SOUP, NUMBERS_SOUP))
+    def test_words(self, text):
+        folded = folding.fold(text).text
+        expected = [(m.group(), m.start(), m.end()) for m in regex.finditer(r"(?:[\p{L}\p{M}\p{N}]|(?<=\p{N})\.(?=\p{N}))+", folded)]
+        assert folding.words(folded) == expected
+
+    @given(st.one_of(FOLDING_SOUP, NUMBERS_SOUP, st.text(max_size=40)))
+    def test_fold(self, text):
+        folded = folding.fold(text)
+        assert (folded.text, folded.origin) == reference_fold(text)
+
+    @given(st.one_of(FOLDING_SOUP, CLITIC_SOUP), st.one_of(QUERY_SOUP, CLITIC_QUERY))
+    def test_find(self, text, query):
+        assert folding.find(text, query) == reference_find(text, query)
+
+    @given(NUMBERS_SOUP, st.text(alphabet=st.sampled_from(list("09٠۹,.٫ ")), min_size=1, max_size=8))
+    def test_find_numbers(self, text, query):
+        assert folding.find(text, query) == reference_find(text, query)
+
+    def test_repeated_words_are_not_reused(self):
+        text = "باغوز باغوز باغوز"
+        assert folding.find(text, "باغوز باغوز") == reference_find(text, "باغوز باغوز") == [(0, 11)]
+
+    def test_far_from_any_space(self):
+        # A long run without a space or line break: graphemes come from the whole-text pass.
+        text = "ب" * 600 + "،الباغوز،" + "ك" * 600
+        assert quotes(text, "باغوز") == ["الباغوز"]
+        assert folding.find(text, "باغوز") == reference_find(text, "باغوز")

@@ -17,6 +17,7 @@ from simple_history.utils import bulk_create_with_history
 
 from .. import text as textlib
 from ..models import Article, Project
+from ..search.index import add_documents
 from .readers import (  # noqa: F401
     FIELDS,
     FORMATS,
@@ -206,7 +207,7 @@ def _chunks(values: list, size: int) -> Iterator[list]:
 
 
 def apply_import(plan: ImportPlan, *, batch_size: int = 500) -> int:
-    """Write the new articles of a valid plan in one transaction; return how many."""
+    """Write the new articles of a valid plan, and their search documents, in one transaction; return how many."""
     if plan.problems:
         raise ValueError("refusing to apply an import plan that has problems")
     if not plan.new:
@@ -233,7 +234,9 @@ def apply_import(plan: ImportPlan, *, batch_size: int = 500) -> int:
             )
             for item in plan.new
         ]
-        bulk_create_with_history(articles, Article, batch_size=batch_size)
+        created = bulk_create_with_history(articles, Article, batch_size=batch_size)
+        # bulk_create sends no post_save: the search documents are written here, in the same transaction.
+        add_documents(((article.pk, article.text) for article in created), using=project._state.db)
     return len(articles)
 
 

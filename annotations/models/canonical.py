@@ -275,4 +275,4 @@ class SearchDocument(models.Model):
         verbose_name_plural = _("search documents")
 
     def __str__(self) -> str:
-        return str(self.article_id)
+        return f"{self.article_id}: {self.terms[:80]}"

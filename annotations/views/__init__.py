@@ -10,3 +10,4 @@ from .annotate import (  # noqa: F401
     export_download,
     home,
 )
+from .search import article_search  # noqa: F401

@@ -297,11 +297,13 @@
     for (const item of allItems()) item.classList.toggle("active", item === li);
     li.focus({ preventScroll: true });
     li.scrollIntoView({ block: "nearest" });
-    if (scrollText) {
-      const rect = rangeFor(Number(li.dataset.start), Number(li.dataset.end)).getBoundingClientRect();
-      if (rect.top < 0 || rect.bottom > window.innerHeight) window.scrollBy({ top: rect.top - window.innerHeight / 3 });
-    }
+    if (scrollText) scrollToSpan(Number(li.dataset.start), Number(li.dataset.end));
     paint();
+  }
+
+  function scrollToSpan(start, end) {
+    const rect = rangeFor(start, end).getBoundingClientRect();
+    if (rect.top < 0 || rect.bottom > window.innerHeight) window.scrollBy({ top: rect.top - window.innerHeight / 3 });
   }
 
   function step(direction) {
@@ -551,4 +553,10 @@
     showNotice(document.getElementById("notice").dataset.offline);
   });
   refresh();
+  // A page opened on a span (a search hit's ?start=&end=) holds it in the form already,
+  // highlighted as the selection: bring it into view.
+  const opened = form();
+  if (opened && opened.elements.namedItem("start").value !== "") {
+    scrollToSpan(Number(opened.elements.namedItem("start").value), Number(opened.elements.namedItem("end").value));
+  }
 })();
