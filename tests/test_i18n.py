@@ -8,6 +8,7 @@ import gettext
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.contrib import admin
@@ -121,6 +122,11 @@ def page_urls(world) -> list[tuple[str, str, str]]:
         ("claim_canonical", "annotator", reverse("claim_canonical", args=[world["open_claim"].pk])),
         ("claim_canonical", "adjudicator", reverse("claim_canonical", args=[world["unlinked_claim"].pk])),
         ("gold_canonical", "adjudicator", reverse("gold_canonical", args=[world["gold"].pk])),
+        ("search", "annotator", reverse("search") + "?q=" + quote("شخص")),
+        ("search", "adjudicator", reverse("search") + "?q=" + quote("٣٠٠ شخص")),
+        ("search", "annotator", reverse("search") + "?q=" + quote("لا-توجد-نتيجة")),
+        ("search", "annotator", reverse("search") + "?q=" + quote("!!!")),
+        ("search", "annotator", reverse("search")),
         ("preferences_edit", "annotator", reverse("preferences_edit")),
         ("password_change", "annotator", reverse("password_change")),
         ("password_change_done", "annotator", reverse("password_change_done")),
