@@ -254,7 +254,8 @@ class TestIndex:
         again = factories.make_article("سقطت الرقة مرة أخرى")
         assert [r.article.pk for r in search.search("الرقه").results] == [again.pk]
 
-    def test_rebuild_and_the_migration_index_every_article(self, corpus):
+    def test_rebuild_and_the_migration_index_every_article(self, corpus, monkeypatch):
+        monkeypatch.setattr(index, "BATCH", 3)  # reading the next articles between two writes
         SearchDocument.objects.all().delete()
         assert search.search("باغوز").results == []
         out = StringIO()

@@ -35,6 +35,7 @@ MAX_WORD_CHARS = 100
 FTS_TABLE = "annotations_search_fts"
 DOCUMENT_TABLE = "annotations_searchdocument"  # SearchDocument's table, also for the migration
 BATCH = 500
+BATCH_CHARS = 20_000_000
 
 
 def document_terms(text: str) -> str:
@@ -56,15 +57,16 @@ def add_documents(pairs: Iterable[tuple[int, str]], *, using: str = "default") -
     connection = connections[using]
     written = 0
     with connection.cursor() as cursor:
-        for batch in _batches(pairs):
-            rows = [(article_id, document_terms(text)) for article_id, text in batch]
+        for batch in _batches(pairs):  # read before writing: no other query may run during a COPY
+            rows = ((article_id, document_terms(text)) for article_id, text in batch)
             if connection.vendor == "postgresql":
+                # Row by row as they are computed: the server indexes one while Python folds the next.
                 with cursor.cursor.copy(f"COPY {DOCUMENT_TABLE} (article_id, terms) FROM STDIN") as copy:
                     for row in rows:
                         copy.write_row(row)
             else:
                 cursor.executemany(f"INSERT INTO {DOCUMENT_TABLE} (article_id, terms) VALUES (%s, %s)", rows)
-            written += len(rows)
+            written += len(batch)
     return written
 
 
@@ -79,12 +81,15 @@ def write_document(article_id: int, text: str, *, using: str = "default") -> Non
 
 
 def _batches(pairs: Iterable[tuple[int, str]]) -> Iterator[list[tuple[int, str]]]:
+    """BATCH pairs at a time, fewer when their texts pass BATCH_CHARS (articles may be long)."""
     batch: list[tuple[int, str]] = []
+    size = 0
     for pair in pairs:
         batch.append(pair)
-        if len(batch) == BATCH:
+        size += len(pair[1])
+        if len(batch) == BATCH or size >= BATCH_CHARS:
             yield batch
-            batch = []
+            batch, size = [], 0
     if batch:
         yield batch
 
