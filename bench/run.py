@@ -203,18 +203,6 @@ def run(report: Report, scale: dict) -> None:
     articles += generate.articles(project, scale["articles"] - small, rng, start=small)
     users = generate.annotators(scale["annotators"])
     report.line(f"generated {len(articles)} articles in {time.perf_counter() - started:.1f} s")
-    search_large = measure_search(report, searcher, scale["reps"])
-    worst = max(search_large.values(), key=lambda figures: figures[2])
-    report.target(
-        f"search_{len(articles)}_articles_p95", worst[2] <= 100, f"{worst[2]:.1f} ms (slowest query, {worst[0]!r})", "<= 100 ms p95"
-    )
-    counts = {name: (search_small[name][3], search_large[name][3]) for name in SEARCHES}
-    report.target(
-        "search_queries_constant",
-        all(small_count == large_count for small_count, large_count in counts.values()),
-        f"{[c[0] for c in counts.values()]} queries at {small} articles, {[c[1] for c in counts.values()]} at {len(articles)}",
-        "the same at both sizes",
-    )
 
     me = users[0]
     client = Client()
@@ -368,6 +356,25 @@ def run(report: Report, scale: dict) -> None:
     # Candidates for a claim among canonical claims (bench/canonical.py): at 100k, with --quick too.
     canonical.run(report, project=project, user=adjudicator, annotator=me, rng=rng, reps=scale["reps"], counter=QueryCounter, stats=stats)
 
+    # Search over SEARCH_ARTICLES articles with --quick too: the articles --quick does not make for
+    # the rest are added last, in a project of their own, so no figure above reads them.
+    missing = SEARCH_ARTICLES - Article.objects.count()
+    if missing > 0:
+        generate.articles(Project.objects.create(name="Bench search"), missing, rng, start=len(articles))
+    search_large = measure_search(report, searcher, scale["reps"])
+    total = Article.objects.count()
+    worst = max(search_large.values(), key=lambda figures: figures[2])
+    report.target(f"search_{total}_articles_p95", worst[2] <= 100, f"{worst[2]:.1f} ms (slowest query, {worst[0]!r})", "<= 100 ms p95")
+    counts = {name: (search_small[name][3], search_large[name][3]) for name in SEARCHES}
+    report.target(
+        "search_queries_constant",
+        all(small_count == large_count for small_count, large_count in counts.values()),
+        f"{[c[0] for c in counts.values()]} queries at {small} articles, {[c[1] for c in counts.values()]} at {total}",
+        "the same at both sizes",
+    )
+
+
+SEARCH_ARTICLES = 10_000  # the search TARGET's size, --quick included
 
 # The search page's queries: a word in every article, a phrase, a Persian spelling of Arabic
 # words (Persian yeh), digits of another script, and a rare number.

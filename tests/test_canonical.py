@@ -275,8 +275,8 @@ class TestPages:
         # Once their own claim appears under it, they see the page, with their appearance only.
         workflow.link_claim(user=annotator, canonical=canonical, target=desk["claims"]["annotator", "ar"])
         page = client.get(canonical.get_absolute_url()).content.decode()
-        assert page.count('<li class="appearance') == 1 and "linked by annotator" in page
-        assert "linked by adjudicator" not in page
+        assert page.count('<li class="appearance') == 1 and "linked by <bdi>annotator</bdi>" in page
+        assert "<bdi>adjudicator</bdi>" not in page
         # The panel counts only the appearances they see.
         panel = htmx(client, "get", reverse("claim_canonical", args=[desk["claims"]["annotator", "fa"].pk])).content.decode()
         assert f'data-canonical-id="{canonical.pk}"' in panel and "1 appearance (ar)" in panel
