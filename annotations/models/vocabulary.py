@@ -105,6 +105,13 @@ def term_labels(model: type[Term]) -> dict[str, str]:
     return labels
 
 
+def terms_stamp(models) -> tuple[float, ...]:
+    """When each vocabulary's cached terms were read: part of the key of anything built from them."""
+    for model in models:
+        cached_terms(model)  # refreshes the cache when it is due
+    return tuple(_cache[model][0] for model in models)
+
+
 def term_label(model: type[Term], slug: str) -> str:
     """A term's label in the interface's language, from the cache (the slug if it is unknown)."""
     return term_labels(model).get(slug, slug)

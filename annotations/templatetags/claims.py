@@ -10,6 +10,7 @@ written as plain digits, never localised.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
 from html import escape
 
@@ -17,9 +18,10 @@ from django import template
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
+from django.utils.translation import get_language
 
 from ..models import TERM_FIELDS
-from ..models.vocabulary import term_labels
+from ..models.vocabulary import term_labels, terms_stamp
 from ..text import language_direction
 
 register = template.Library()
@@ -27,9 +29,23 @@ register = template.Library()
 
 
 
-def _escaped(labels: dict) -> dict:
-    """The headings escaped, plus each vocabulary's escaped term labels: built once per
-    list rather than looked up (language, cache) four times per claim."""
+# _escaped's results: (labels, vocabulary stamp, escaped) by the headings' identity and language.
+_escaped_cache: dict[tuple[int, str], tuple[Mapping, tuple, dict]] = {}
+
+
+def _escaped(labels: Mapping) -> dict:
+    """The headings escaped, plus each vocabulary's escaped term labels and <dt><dd> pairs.
+
+    views.common.claim_labels gives one mapping per language for the life of the process,
+    so this is built once per language and vocabulary-cache refresh, not on every page
+    and save (it cost a tenth of a claim save). The result is shared: never change it.
+    """
+    key, stamp = (id(labels), get_language() or ""), terms_stamp(TERM_FIELDS.values())
+    hit = _escaped_cache.get(key)
+    if hit is not None and hit[0] is labels and hit[1] == stamp:
+        return hit[2]
+    if len(_escaped_cache) > 64:  # headings built outside claim_labels (tests): keep the cache small
+        _escaped_cache.clear()
     escaped = {key: escape(str(value)) for key, value in labels.items()}
     escaped["terms"] = {
         field: {slug: escape(label) for slug, label in term_labels(model).items()} for field, model in TERM_FIELDS.items()
@@ -38,6 +54,7 @@ def _escaped(labels: dict) -> dict:
     escaped["pairs"] = {
         field: {slug: _pair(escaped, field, slug) for slug in escaped["terms"][field]} for field in _PAIRS
     }
+    _escaped_cache[key] = (labels, stamp, escaped)
     return escaped
 
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from functools import wraps
+from collections.abc import Mapping
+from functools import lru_cache, wraps
+from types import MappingProxyType
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils.html import format_html
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from .. import text as textlib
 from ..forms import MAX_QUOTE_CHARS, MAX_SOURCE_QUOTE_CHARS, SPAN_MESSAGES, SpanForm
@@ -122,9 +124,15 @@ def isolated(value: str) -> str:
     return f"\u2068{value}\u2069"
 
 
-def claim_labels() -> dict[str, str]:
-    """Headings shown with every claim, translated once per page rather than once per claim."""
-    return {
+def claim_labels() -> Mapping[str, str]:
+    """Headings shown with every claim, translated once per process and language (the
+    catalogues do not change while it runs) rather than on every page and save."""
+    return _claim_labels(get_language() or "")
+
+
+@lru_cache(maxsize=32)
+def _claim_labels(language: str) -> Mapping[str, str]:
+    return MappingProxyType({
         "verdict": _("Verdict"),
         "type": _("Type"),
         "worthiness": _("Check-worthiness"),
@@ -146,7 +154,7 @@ def claim_labels() -> dict[str, str]:
         "no_claims": _("No claims yet. Select a claim in the text to start."),
         "seen_before": _("Seen before?"),
         "canonical": _("Canonical claim:"),
-    }
+    })
 
 
 def kept_at_version(form_class, request: HttpRequest, version: int, error, **kwargs):
