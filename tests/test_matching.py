@@ -122,6 +122,20 @@ class TestCandidates:
         assert {"w:تروريست", f"s:{desk['fa_claim'].source_id}"} <= keys
         assert not MatchKey.objects.get(canonical=canonical, key="w:تروريست").statement
 
+    def test_the_rebuild_command_writes_every_canonical_claims_keys_again(self, desk, monkeypatch):
+        from io import StringIO
+
+        from django.core.management import call_command
+
+        workflow.link_claim(user=desk["adjudicator"], canonical=desk["canonical"], target=desk["fa_claim"])
+        before = set(MatchKey.objects.values_list("canonical_id", "key", "statement"))
+        MatchKey.objects.all().delete()
+        monkeypatch.setattr("annotations.management.commands.rebuild_search_index.BATCH", 1)
+        out = StringIO()
+        call_command("rebuild_search_index", stdout=out)
+        assert f"and {CanonicalClaim.objects.count()} canonical claim(s)." in out.getvalue()
+        assert set(MatchKey.objects.values_list("canonical_id", "key", "statement")) == before
+
     def test_a_frequent_key_is_left_out_of_the_lookup(self, desk, monkeypatch):
         monkeypatch.setattr(matching, "MAX_KEY_FANOUT", 1)
         # Every key of the claim is now shared by at most one canonical claim, so it still counts.

@@ -260,7 +260,7 @@ class TestIndex:
         assert search.search("باغوز").results == []
         out = StringIO()
         call_command("rebuild_search_index", stdout=out)
-        assert out.getvalue().strip() == f"Indexed {len(STORED)} article(s)."
+        assert out.getvalue().strip() == f"Indexed {len(STORED)} article(s) and 0 canonical claim(s)."
         assert len(search.search("باغوز").results) == 7
         SearchDocument.objects.all().delete()
         from importlib import import_module
