@@ -32,8 +32,9 @@ class Command(BaseCommand):
             )
         if rows == "gold" and options["annotator"]:
             raise CommandError(_("--format %(format)s is made from gold; --annotator does not apply") % {"format": options["format"]})
+        gold = options["gold"] or rows == "gold"
         articles = Article.objects.all()
-        claims = GoldClaim.objects.all() if options["gold"] else Claim.objects.all()
+        claims = GoldClaim.objects.all() if gold else Claim.objects.all()
         if options["project"]:
             project = Project.objects.filter(name=options["project"]).first()
             if project is None:
@@ -45,7 +46,7 @@ class Command(BaseCommand):
             if annotator is None:
                 raise CommandError(_("no user named %(name)r") % {"name": options["annotator"]})
             claims = claims.filter(annotator=annotator)
-        chunks = exporting.stream(options["format"], articles=articles, claims=claims, gold=options["gold"])
+        chunks = exporting.stream(options["format"], articles=articles, claims=claims, gold=gold)
         if exporting.FORMATS[options["format"]].binary:
             if not options["output"]:
                 raise CommandError(_("--format %(format)s writes a zip: give --output FILE") % {"format": options["format"]})
