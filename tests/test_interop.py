@@ -209,3 +209,11 @@ def test_the_label_map_file_is_read_by_its_own_path(articles, annotator, tmp_pat
     shutil.copy(LABEL_MAP, tmp_path / "ours.json")
     load(DATA / "w3c-annotations.jsonld", tool="w3c", label_map=str(tmp_path / "ours.json"))
     assert Claim.objects.count() == 3
+
+
+def test_dry_run_and_project_scope(articles, annotator):
+    out = load(DATA / "labelstudio.json", tool="labelstudio", label_map=LABEL_MAP, offset_unit="utf16", annotator="annotator", dry_run=True)
+    assert "Dry run: would load 6 claim(s)" in out and Claim.objects.count() == 0
+    factories.make_project("Elsewhere")
+    message = refused(DATA / "labelstudio.json", tool="labelstudio", label_map=LABEL_MAP, offset_unit="utf16", annotator="annotator", project="Elsewhere")
+    assert "labelstudio.json, row 1: no article has this text" in message
