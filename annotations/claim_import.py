@@ -48,6 +48,7 @@ class LoadPlan:
     canonical: list = field(default_factory=list)  # workflow.CanonicalLoad
     skipped: list[str] = field(default_factory=list)
     problems: list[ImportRefused] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # what a file from another tool had that is not loaded
 
 
 def plan_load(name: str, data: bytes, *, project=None, max_bytes: int = 0) -> LoadPlan:
@@ -63,6 +64,17 @@ def plan_load(name: str, data: bytes, *, project=None, max_bytes: int = 0) -> Lo
     except (ImportRefused, textlib.TextError) as exc:
         plan.problems.append(exc if isinstance(exc, ImportRefused) else ImportRefused(name, exc.message))
         return plan
+    return plan_rows(name, rows, project=project, canonical_claims=top.get("canonical_claims"), plan=plan)
+
+
+def plan_rows(name: str, rows: list, *, project=None, canonical_claims=None, plan: LoadPlan | None = None) -> LoadPlan:
+    """Validate (row, article) pairs in the export's shape, or (row, ImportRefused); write nothing.
+
+    The one validation of every claim import: the export's own files and those
+    of other tools (annotations.interop, which finds each article itself and
+    passes it as the row's `article`) both come through here.
+    """
+    plan = plan or LoadPlan()
     users = {}
     seen = _existing_keys(rows, project)
     for row, item in rows:
@@ -70,7 +82,8 @@ def plan_load(name: str, data: bytes, *, project=None, max_bytes: int = 0) -> Lo
             plan.problems.append(item)
             continue
         try:
-            article = _article(name, row, item, project)
+            # An Article object cannot come from a file: only annotations.interop puts one here.
+            article = item["article"] if isinstance(item.get("article"), Article) else _article(name, row, item, project)
         except ImportRefused as exc:
             plan.problems.append(exc)
             continue
@@ -91,7 +104,7 @@ def plan_load(name: str, data: bytes, *, project=None, max_bytes: int = 0) -> Lo
                 plan.skipped.append(f"{where}: already present")
                 continue
             plan.claims.append(load)
-    canonical, skipped, problems = plan_canonical(name, top.get("canonical_claims"), project=project, planned=plan.claims)
+    canonical, skipped, problems = plan_canonical(name, canonical_claims, project=project, planned=plan.claims)
     plan.canonical, plan.skipped, plan.problems = canonical, plan.skipped + skipped, plan.problems + problems
     return plan
 

@@ -19,14 +19,12 @@ def whole_number(value: str, *, digits: int = 18) -> int | None:
 
 def export_response(fmt: str, *, articles, claims=None, gold: bool = False) -> StreamingHttpResponse:
     """A streamed download of one export format (also used by the admin's export actions)."""
+    spec = exporting.FORMATS[fmt]
+    chunks = exporting.stream(fmt, articles=articles, claims=claims, gold=gold)
     response = StreamingHttpResponse(
-        (chunk.encode("utf-8") for chunk in exporting.stream(fmt, articles=articles, claims=claims, gold=gold)),
-        content_type=f"{exporting.FORMATS[fmt]}; charset=utf-8",
+        chunks if spec.binary else (chunk.encode("utf-8") for chunk in chunks),
+        content_type=spec.media_type if spec.binary else f"{spec.media_type}; charset=utf-8",
     )
-    stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
-    if fmt == "claimreview":
-        name = f"claimreview-{stamp}.jsonld"
-    else:
-        name = f"{'gold' if gold else 'claims'}-{stamp}.{fmt}"
+    name = exporting.file_name(fmt, gold=gold, stamp=timezone.now().strftime("%Y%m%d-%H%M%S"))
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

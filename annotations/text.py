@@ -133,6 +133,43 @@ def normalise_newlines(text: str) -> tuple[str, str]:
     return text, endings
 
 
+_ASTRAL = regex.compile("[\U00010000-\U0010FFFF]")
+
+
+def has_astral(text: str) -> bool:
+    """Whether the text has a character outside the Basic Multilingual Plane (an emoji, say),
+    where a UTF-16 offset and a code-point offset part ways."""
+    return _ASTRAL.search(text) is not None
+
+
+def utf16_to_code_points(text: str, offset: int) -> int:
+    """The code-point index of a UTF-16 code-unit offset into `text` (JavaScript's string index).
+
+    Refuses an offset outside the text or between the two halves of a surrogate pair.
+    The browser converts its own selections (offsets.js); this is for files other tools wrote.
+    """
+    units = text.encode("utf-16-le", "surrogatepass")
+    if not 0 <= offset <= len(units) // 2:
+        raise TextError(f"the UTF-16 offset {offset} lies outside the text (0–{len(units) // 2})", "out_of_range")
+    head = units[: 2 * offset]
+    if head and 0xD800 <= int.from_bytes(head[-2:], "little") <= 0xDBFF:
+        raise TextError(f"the UTF-16 offset {offset} falls inside a character (between a surrogate pair)", "splits_surrogate")
+    return len(head.decode("utf-16-le", "surrogatepass"))
+
+
+def offset_after_newlines(text: str, offset: int) -> int:
+    """Where a code-point offset into `text` lands once normalise_newlines has run on it.
+
+    Each CRLF before the offset becomes one character; an offset between a CR
+    and its LF has no place in the normalised text and is refused.
+    """
+    if not 0 <= offset <= len(text):
+        raise TextError(f"the offset {offset} lies outside the text (0–{len(text)})", "out_of_range")
+    if 0 < offset < len(text) and text[offset - 1] == "\r" and text[offset] == "\n":
+        raise TextError(f"the offset {offset} falls between a CR and its LF", "splits_crlf")
+    return offset - text.count("\r\n", 0, offset)
+
+
 def is_trimmable(char: str) -> bool:
     """Whitespace or an invisible format character, trimmed from a span's edges."""
     return char.isspace() or (unicodedata.category(char) == "Cf" and char not in _KEEP_FORMAT)

@@ -54,7 +54,7 @@ from .spreadsheets import SpreadsheetSafeAdmin
 
 def _action_name(fmt: str, gold: bool) -> str:
     message = _("Export gold claims of selected as %(format)s") if gold else _("Export selected as %(format)s")
-    return message % {"format": fmt.upper()}
+    return message % {"format": exporting.FORMATS[fmt].label or fmt.upper()}
 
 
 def _export_actions(articles_of, *, gold: bool = False):
@@ -70,7 +70,7 @@ def _export_actions(articles_of, *, gold: bool = False):
         action.short_description = lazy(_action_name, str)(fmt, gold)
         return action
 
-    return [make(fmt) for fmt in exporting.CLAIM_FORMATS]
+    return [make(fmt) for fmt in (exporting.GOLD_FORMATS if gold else exporting.CLAIM_FORMATS)]
 
 
 @admin.action(description=_("Assign to annotators (share out evenly)"))

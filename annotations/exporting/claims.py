@@ -102,9 +102,9 @@ def _gold_sources(ids: list[int]) -> dict[int, list[dict]]:
 
 
 def iter_articles(
-    articles: QuerySet, claims: QuerySet, *, gold: bool = False, timestamps: bool = True, chunk_size: int
+    articles: QuerySet, claims: QuerySet, *, gold: bool = False, timestamps: bool = True, chunk_size: int, with_pk: bool = False
 ) -> Iterator[dict]:
-    """Each article in the export shape with its claims, in primary-key order.
+    """Each article in the export shape with its claims, in primary-key order (with_pk: and its "id").
 
     Two ordered streams, articles and their claims, are merged as they are read
     (server-side cursors on PostgreSQL), a chunk of articles at a time: two
@@ -134,7 +134,10 @@ def iter_articles(
             if row["article_id"] in by_article:
                 by_article[row["article_id"]].append(shape(row, extra))
         for row in chunk:
-            yield _article(row, by_article[row["id"]])
+            article = _article(row, by_article[row["id"]])
+            if with_pk:  # for formats that name the article's page (W3C) or need it for a file name
+                article["id"] = row["id"]
+            yield article
 
 
 def iter_json(articles: Iterable[dict], *, gold: bool = False, canonical_claims: Iterable[dict] = ()) -> Iterator[str]:

@@ -185,6 +185,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
             "project": project,
             "projects": Project.objects.all(),
             "formats": exporting.CLAIM_FORMATS,
+            "gold_formats": exporting.GOLD_FORMATS,
             "queue": reading.queue(request.user),
             "can_review": is_adjudicator(request.user),
         },
@@ -317,7 +318,7 @@ def assignment_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 @staff_required
 def export_download(request: HttpRequest) -> StreamingHttpResponse:
-    """Stream every article with its claims (or gold claims, with gold=1) as JSON, JSONL or CSV, or ClaimReview."""
+    """Stream every article with its claims (or gold claims, with gold=1) in one of exporting.FORMATS."""
     fmt = request.GET.get("format", "json")
     if fmt not in exporting.FORMATS:
         return HttpResponseBadRequest(_("Unknown export format."))

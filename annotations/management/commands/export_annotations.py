@@ -1,4 +1,4 @@
-"""Export articles with their claims as JSON, JSONL or CSV, or the reviewed canonical claims as ClaimReview; streamed."""
+"""Export articles with their claims (JSON, JSONL, CSV, W3C, XMI), gold as CheckThat! TSV, or canonical claims as ClaimReview; streamed."""
 
 import sys
 
@@ -23,14 +23,18 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if options["gold"] and options["annotator"]:
             raise CommandError("--annotator filters annotators' claims; it cannot be used with --gold")
-        if options["format"] not in exporting.CLAIM_FORMATS and (options["gold"] or options["annotator"]):
+        rows = exporting.FORMATS[options["format"]].rows
+        if rows == "canonical" and (options["gold"] or options["annotator"]):
             # A ClaimReview has no claims of anyone's: ignoring the option would hide a mistake.
             raise CommandError(
                 _("--format %(format)s lists canonical claims; --gold and --annotator do not apply")
                 % {"format": options["format"]}
             )
+        if rows == "gold" and options["annotator"]:
+            raise CommandError(_("--format %(format)s is made from gold; --annotator does not apply") % {"format": options["format"]})
+        gold = options["gold"] or rows == "gold"
         articles = Article.objects.all()
-        claims = GoldClaim.objects.all() if options["gold"] else Claim.objects.all()
+        claims = GoldClaim.objects.all() if gold else Claim.objects.all()
         if options["project"]:
             project = Project.objects.filter(name=options["project"]).first()
             if project is None:
@@ -42,8 +46,13 @@ class Command(BaseCommand):
             if annotator is None:
                 raise CommandError(_("no user named %(name)r") % {"name": options["annotator"]})
             claims = claims.filter(annotator=annotator)
-        chunks = exporting.stream(options["format"], articles=articles, claims=claims, gold=options["gold"])
-        if options["output"]:
+        chunks = exporting.stream(options["format"], articles=articles, claims=claims, gold=gold)
+        if exporting.FORMATS[options["format"]].binary:
+            if not options["output"]:
+                raise CommandError(_("--format %(format)s writes a zip: give --output FILE") % {"format": options["format"]})
+            with open(options["output"], "wb") as out:
+                out.writelines(chunks)
+        elif options["output"]:
             # newline="" so CSV's own CRLF row ends and the texts' LFs are kept as they are.
             with open(options["output"], "w", encoding="utf-8", newline="") as out:
                 out.writelines(chunks)
