@@ -256,6 +256,8 @@
     const claimant = new Highlight();
     const active = new Highlight();
     const pending = new Highlight();
+    const pendingClaimant = new Highlight();
+    const edge = new Highlight();
     const gold = new Highlight();
     const other = new Highlight();
     for (const li of layerItems("#gold-list .claim")) gold.add(rangeFor(Number(li.dataset.start), Number(li.dataset.end)));
@@ -263,6 +265,12 @@
     const spans = claimItems().map((li) => [Number(li.dataset.start), Number(li.dataset.end)]);
     for (const piece of O.coverage(spans)) {
       (piece.depth > 1 ? overlap : single).add(rangeFor(piece.start, piece.end));
+    }
+    // Each claim's first and last letter, darker: where claims touch, nest or overlap, their edges show.
+    for (const [start, end] of spans) {
+      if (!(end > start)) continue;
+      edge.add(rangeFor(start, start + 1));
+      if (end - 1 > start) edge.add(rangeFor(end - 1, end));
     }
     for (const li of allItems()) {
       if (li.dataset.sourceStart !== undefined) {
@@ -275,19 +283,23 @@
       pending.add(rangeFor(Number(f.elements.namedItem("start").value), Number(f.elements.namedItem("end").value)));
     }
     if (f && f.elements.namedItem("source_start") && f.elements.namedItem("source_start").value !== "") {
-      pending.add(rangeFor(Number(f.elements.namedItem("source_start").value), Number(f.elements.namedItem("source_end").value)));
+      pendingClaimant.add(rangeFor(Number(f.elements.namedItem("source_start").value), Number(f.elements.namedItem("source_end").value)));
     }
     other.priority = 1;
     gold.priority = 1;
     overlap.priority = 1;
+    edge.priority = 1;
     claimant.priority = 2;
     active.priority = 3;
     pending.priority = 4;
+    pendingClaimant.priority = 4;
     CSS.highlights.set("claim", single);
     CSS.highlights.set("claim-overlap", overlap);
     CSS.highlights.set("claimant", claimant);
     CSS.highlights.set("claim-active", active);
     CSS.highlights.set("claim-pending", pending);
+    CSS.highlights.set("claimant-pending", pendingClaimant);
+    CSS.highlights.set("claim-edge", edge);
     CSS.highlights.set("gold", gold);
     CSS.highlights.set("claim-other", other);
   }
