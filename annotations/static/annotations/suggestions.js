@@ -93,14 +93,17 @@
   function settled() {
     if (pendingFocus) {
       const li = document.getElementById(`suggestion-${pendingFocus}`);
-      pendingFocus = null;
-      if (li) li.focus({ preventScroll: true });
+      if (li && li.closest("#suggestion-list")) {
+        pendingFocus = null;
+        li.focus({ preventScroll: true });
+      }
     }
     paint();
   }
 
+  // Out-of-band swaps (the claim list) come before the list itself is swapped: paint only.
   document.body.addEventListener("htmx:afterSettle", settled);
-  document.body.addEventListener("htmx:oobAfterSwap", settled);
+  document.body.addEventListener("htmx:oobAfterSwap", paint);
   document.addEventListener("DOMContentLoaded", paint);
   if (document.readyState !== "loading") paint();
 })();
