@@ -129,7 +129,16 @@ def _existing_keys(rows, project) -> Counter:
     return keys
 
 
-def _article(name: str, row: int, item: dict, project) -> Article:
+def form_reasons(form) -> str:
+    """A bound form's errors as one line for a refusal: field, message (and code for the form's own)."""
+    return "; ".join(
+        f"{key}: {error.message % (error.params or {})}" if key != "__all__" else f"{error.message} ({error.code})"
+        for key, errors in form.errors.as_data().items()
+        for error in errors
+    )
+
+
+def _article(name: str, row: int, item: dict, project, *, require_hash: bool = True) -> Article:
     external_id = item.get("external_id")
     if not isinstance(external_id, (str, int)) or isinstance(external_id, bool) or str(external_id) == "":
         raise ImportRefused(name, "each article needs its 'external_id'", row)
@@ -145,9 +154,9 @@ def _article(name: str, row: int, item: dict, project) -> Article:
     expected = item.get("text_sha256")
     if expected is None and isinstance(item.get("text"), str):
         expected = textlib.sha256_hex(textlib.normalise_newlines(item["text"])[0])
-    if expected is None:
+    if expected is None and require_hash:
         raise ImportRefused(name, f"article {external_id!r} needs 'text_sha256' (or 'text') to prove it is the same text", row)
-    if expected != article.text_sha256:
+    if expected is not None and expected != article.text_sha256:
         raise ImportRefused(name, f"article {external_id!r} has a different text here than in the database", row)
     return article
 
@@ -200,18 +209,29 @@ def _claim(name: str, row: int, where: str, article: Article, claim: object, use
         from_claims = _from_claims(name, row, where, article, claim.get("from_claims") or [])
     form = (GoldForm if gold else ClaimForm)(data, article=article, restoring=True)
     if not form.is_valid():
-        reasons = "; ".join(
-            f"{key}: {error.message % (error.params or {})}" if key != "__all__" else f"{error.message} ({error.code})"
-            for key, errors in form.errors.as_data().items()
-            for error in errors
-        )
-        raise ImportRefused(name, f"{where}: {reasons}", row)
+        raise ImportRefused(name, f"{where}: {form_reasons(form)}", row)
     data = {**form.cleaned_data, "provenance": claim["provenance"]} if gold else form.cleaned_data
+    if not gold and claim.get("suggestion") is not None:
+        data["suggestion_provenance"] = _suggestion_provenance(name, row, where, claim["suggestion"])
     created_at, updated_at = _timestamps(name, row, where, claim)
     return ClaimLoad(
         article=article, annotator=users[username], data=data, where=where, gold=gold, from_claims=from_claims,
         created_at=created_at, updated_at=updated_at,
     )
+
+
+def _suggestion_provenance(name: str, row: int, where: str, value: object) -> dict:
+    """A claim's `suggestion` as exports write it: {"model", "model_version", "score"}."""
+    score = value.get("score") if isinstance(value, dict) else None
+    if (
+        not isinstance(value, dict)
+        or not all(isinstance(value.get(key), str) and 0 < len(value[key]) <= 100 for key in ("model", "model_version"))
+        or not (score is None or (type(score) in (int, float) and 0 <= score <= 1))
+    ):
+        raise ImportRefused(
+            name, f"{where}: 'suggestion' must be null or {{\"model\", \"model_version\", \"score\" (0 to 1)}}", row
+        )
+    return {"model": value["model"], "model_version": value["model_version"], "score": score}
 
 
 def _timestamps(name: str, row: int, where: str, claim: dict) -> tuple[datetime | None, datetime | None]:

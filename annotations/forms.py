@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from . import agreement, search
 from . import text as textlib
 from .models import (
+    SUGGESTED_LABELS,
     Article,
     Attribution,
     Calendar,
@@ -23,6 +24,7 @@ from .models import (
     Digits,
     Project,
     SourceKind,
+    Suggestion,
     Verdict,
     check_verdict_evidence,
 )
@@ -100,6 +102,8 @@ class TermChoiceField(forms.ChoiceField):
 
     def clean(self, value):
         slug = super().clean(value)
+        if slug in self.empty_values:  # an optional label left out (a suggestion's)
+            return None
         return next(term for term in cached_terms(self.model) if term.slug == slug)
 
 
@@ -230,7 +234,61 @@ class SpanForm(forms.Form):
 
 
 class ClaimForm(SpanForm):
-    """An annotator's claim."""
+    """An annotator's claim; `suggestion`, when it was made from one, must be on the same article."""
+
+    suggestion = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
+
+    def clean_suggestion(self):
+        pk = self.cleaned_data.get("suggestion")
+        if pk is None:
+            return None
+        found = Suggestion.objects.filter(pk=pk, article=self.article).first()
+        if found is None:
+            raise ValidationError(_("This suggestion is not one of this article's."), code="bad_suggestion")
+        return found
+
+
+def suggestion_values(suggestion) -> dict:
+    """A claim form's values for a suggestion, as it proposes them: the verdict starts unassessed."""
+    values = {
+        "start": suggestion.start,
+        "end": suggestion.end,
+        "quote": suggestion.quote,
+        **{name: getattr(suggestion, f"{name}_id") or "" for name in SUGGESTED_LABELS},
+        "verification_status": "unassessed",
+        "source_name": suggestion.source_name,
+        "source_kind": suggestion.source_kind,
+        "suggestion": suggestion.pk,
+    }
+    if suggestion.source_start is not None:
+        values.update(
+            source_start=suggestion.source_start,
+            source_end=suggestion.source_end,
+            source_quote=suggestion.article.text[suggestion.source_start : suggestion.source_end],
+        )
+    return values
+
+
+class ScoreForm(forms.Form):
+    """"Accept every suggestion scoring at least this much"."""
+
+    min_score = forms.FloatField(min_value=0, max_value=1)
+
+
+class SuggestionForm(SpanForm):
+    """A suggested claim, validated exactly as a claim's span and claimant are; its labels are optional
+    and it has no verdict (the annotator gives that)."""
+
+    suggester = forms.CharField(max_length=100)
+    model_version = forms.CharField(max_length=100)
+    score = forms.FloatField(min_value=0, max_value=1)
+    rationale = forms.CharField(required=False, max_length=MAX_NOTE_CHARS, strip=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["verification_status"]
+        for name in SUGGESTED_LABELS:
+            self.fields[name].required = False
 
 
 class GoldForm(SpanForm):

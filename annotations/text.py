@@ -142,21 +142,6 @@ def has_astral(text: str) -> bool:
     return _ASTRAL.search(text) is not None
 
 
-def utf16_to_code_points(text: str, offset: int) -> int:
-    """The code-point index of a UTF-16 code-unit offset into `text` (JavaScript's string index).
-
-    Refuses an offset outside the text or between the two halves of a surrogate pair.
-    The browser converts its own selections (offsets.js); this is for files other tools wrote.
-    """
-    units = text.encode("utf-16-le", "surrogatepass")
-    if not 0 <= offset <= len(units) // 2:
-        raise TextError(f"the UTF-16 offset {offset} lies outside the text (0–{len(units) // 2})", "out_of_range")
-    head = units[: 2 * offset]
-    if head and 0xD800 <= int.from_bytes(head[-2:], "little") <= 0xDBFF:
-        raise TextError(f"the UTF-16 offset {offset} falls inside a character (between a surrogate pair)", "splits_surrogate")
-    return len(head.decode("utf-16-le", "surrogatepass"))
-
-
 def offset_after_newlines(text: str, offset: int) -> int:
     """Where a code-point offset into `text` lands once normalise_newlines has run on it.
 
@@ -314,6 +299,32 @@ def validate_span(text: str, start: object, end: object, quote: object) -> None:
         raise TextError(
             "the span splits a character or starts or ends with whitespace", "not_canonical"
         )
+
+
+def utf16_to_codepoint(text: str, offset: object) -> int:
+    """A UTF-16 code-unit offset into `text` (as JavaScript counts) as a code-point offset.
+
+    Refused: an offset that is not a whole number, lies outside the text, or falls
+    between the two halves of a surrogate pair (inside an emoji, say). Offsets are
+    converted once, on the way in; nothing stores UTF-16 offsets.
+    """
+    if type(offset) is not int:
+        raise TextError("UTF-16 offsets must be whole numbers", "not_integer")
+    units = text.encode("utf-16-le", "surrogatepass")
+    if offset < 0 or 2 * offset > len(units):
+        raise TextError(f"the UTF-16 offset {offset} lies outside the text (0–{len(units) // 2})", "out_of_range")
+    try:
+        return len(units[: 2 * offset].decode("utf-16-le"))
+    except UnicodeDecodeError:
+        raise TextError(
+            f"the UTF-16 offset {offset} falls inside a character (between the halves of a surrogate pair)",
+            "splits_pair",
+        ) from None
+
+
+def codepoint_to_utf16(text: str, offset: int) -> int:
+    """A code-point offset into `text` as a UTF-16 code-unit offset (the inverse of utf16_to_codepoint)."""
+    return len(text[:offset].encode("utf-16-le", "surrogatepass")) // 2
 
 
 def span_context(text: str, start: int, end: int, width: int = CONTEXT_WIDTH) -> tuple[str, str]:

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .views import canonical, preferences, review
+from .views import canonical, preferences, review, suggestions
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -23,6 +23,10 @@ urlpatterns = [
     path("claims/<int:pk>/edit/", views.claim_update, name="claim_update"),
     path("claims/<int:pk>/delete/", views.claim_delete, name="claim_delete"),
     path("export/", views.export_download, name="export_download"),
+    path("suggestions/<int:pk>/accept/", suggestions.suggestion_accept, name="suggestion_accept"),
+    path("suggestions/<int:pk>/reject/", suggestions.suggestion_reject, name="suggestion_reject"),
+    path("suggestions/<int:pk>/edit/", suggestions.suggestion_edit, name="suggestion_edit"),
+    path("articles/<int:pk>/suggestions/accept/", suggestions.suggestions_accept_above, name="suggestions_accept_above"),
     path("canonical/", canonical.canonical_list, name="canonical_list"),
     path("canonical/<int:pk>/", canonical.canonical_detail, name="canonical_detail"),
     path("canonical/<int:pk>/edit/", canonical.canonical_update, name="canonical_update"),

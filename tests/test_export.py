@@ -259,9 +259,11 @@ def test_jsonl_carries_canonical_ids_only(linked):
         assert "canonical_claims" not in articles[-1]
 
 
-def test_csv_canonical_claim_is_the_last_column(linked):
+def test_csv_canonical_claim_follows_the_earlier_columns(linked):
     rows = list(csv.DictReader(io.StringIO(export("csv", project="Baghuz"), newline="")))
-    assert list(rows[0]) == list(exporting.CSV_COLUMNS) and list(rows[0])[-1] == "canonical_claim"
+    # Columns are only ever added at the end: canonical_claim after annotator, then the suggestion's.
+    assert list(rows[0]) == list(exporting.CSV_COLUMNS)
+    assert list(rows[0])[-4:] == ["canonical_claim", "suggestion_model", "suggestion_model_version", "suggestion_score"]
     by_id = {row["claim_id"]: row["canonical_claim"] for row in rows}
     assert by_id[str(linked["mine"].pk)] == str(linked["numbers"].pk)
     assert by_id[str(linked["theirs"].pk)] == str(linked["spokesman"].pk)

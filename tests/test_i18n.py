@@ -19,7 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import translation
 
 from annotations import matching
-from annotations.models import ImportJob, Rejection, Source
+from annotations.models import ImportJob, Rejection, Source, Suggestion
 
 from . import factories
 from .catalogues import PLACEHOLDER, TAG, TRANSLATED, mo_path, po_path, read_po
@@ -96,6 +96,7 @@ NOT_PAGES = {
     "claim_create", "claim_delete", "assignment_submit", "gold_create", "group_accept", "group_reject",
     "gold_accept_unanimous", "gold_delete", "rejection_delete", "assignment_reopen", "export_download",
     "logout", "set_language", "canonical_update", "evidence_create", "evidence_delete",
+    "suggestion_accept", "suggestion_reject", "suggestions_accept_above",
     *(f"{kind}_canonical_{action}" for kind in ("claim", "gold") for action in ("link", "new", "dismiss", "unlink")),
 }
 
@@ -111,6 +112,7 @@ def page_urls(world) -> list[tuple[str, str, str]]:
         ("article_detail", "annotator", reverse("article_detail", args=[open_article.pk])),
         ("article_detail", "annotator", reverse("article_detail", args=[article.pk])),
         ("claim_update", "annotator", reverse("claim_update", args=[world["open_claim"].pk])),
+        ("suggestion_edit", "annotator", reverse("suggestion_edit", args=[world["suggestion"].pk])),
         ("article_compare", "annotator", reverse("article_compare", args=[article.pk])),
         ("adjudication_detail", "adjudicator", reverse("adjudication_detail", args=[article.pk])),
         ("project_dashboard", "adjudicator", reverse("project_dashboard", args=[article.project.pk])),
@@ -200,9 +202,14 @@ def world(project, article, annotator, other_annotator, adjudicator, staff, subm
     user_data = [
         project.name, article.external_id, open_article.external_id, "https://example.org/a", "https://example.org/first",
         canonical.translation,  # a form value on the edit form (the statement's is Arabic)
+        "attribution",  # a suggester's name, stored with its suggestions
         *(user.username for user in (annotator, other_annotator, adjudicator, staff)),
     ]
-    return {"article": article, "open_article": open_article, "open_claim": open_claim, "job": job,
+    suggestion = Suggestion.objects.create(
+        article=open_article, start=0, end=3, quote=open_article.text[:3], suggester="attribution", model_version="1",
+        score=0.8, claim_type_id="numerical", rationale=open_article.text[:3],
+    )
+    return {"article": article, "open_article": open_article, "open_claim": open_claim, "job": job, "suggestion": suggestion,
             "gold": gold, "canonical": canonical, "unlinked_claim": submitted["theirs"],
             "clients": clients, "user_data": user_data}
 
@@ -281,7 +288,7 @@ def _found(fragment: str, text: str) -> bool:
 
 # Latin words an Arabic or Persian page of the app may show: key names, format names, the
 # figures' name, a claim's version ("v1"), language codes, the evidence placeholder.
-LATIN_ALLOWED = re.compile(r"^(Ctrl|Enter|Esc|Alt|C|F1|CSV|JSON|JSONL|JSON-LD|ClaimReview|https|v\d+|ar|fa|en)$")
+LATIN_ALLOWED = re.compile(r"^(Ctrl|Enter|Esc|Alt|C|x|e|Delete|F1|CSV|JSON|JSONL|JSON-LD|ClaimReview|https|v\d+|ar|fa|en)$")
 
 
 @pytest.mark.parametrize("language", TRANSLATED)

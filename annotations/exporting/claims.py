@@ -21,15 +21,16 @@ SPAN_FIELDS = (
     "verification_status_id", "attribution_id", "source__name", "source__kind", "source_start",
     "source_end", "evidence", "note", "appearance__canonical_id", "created_at", "updated_at",
 )
-CLAIM_FIELDS = (*SPAN_FIELDS, "annotator__username")
+SUGGESTION_FIELDS = ("suggestion_model", "suggestion_model_version", "suggestion_score")
+CLAIM_FIELDS = (*SPAN_FIELDS, "annotator__username", *SUGGESTION_FIELDS)
 GOLD_FIELDS = (*SPAN_FIELDS, "provenance", "adjudicator__username", "decision_note")
 CSV_SPAN_COLUMNS = (
     "article_external_id", "language", "text_sha256", "offset_unit", "claim_id", "start", "end",
     "quote", "claim_type", "check_worthiness", "verification_status", "attribution",
     "source_name", "source_kind", "source_start", "source_end", "evidence", "note",
 )
-# canonical_claim comes last, so the columns that were there before it keep their places.
-CSV_COLUMNS = (*CSV_SPAN_COLUMNS, "annotator", "canonical_claim")
+# New columns come last, so the columns that were there before them keep their places.
+CSV_COLUMNS = (*CSV_SPAN_COLUMNS, "annotator", "canonical_claim", *SUGGESTION_FIELDS)
 CSV_GOLD_COLUMNS = (*CSV_SPAN_COLUMNS, "provenance", "adjudicator", "annotators", "decision_note", "canonical_claim")
 # A cell starting with one of these is run as a formula by spreadsheets.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -62,8 +63,17 @@ def _claim(row: dict) -> dict:
     }
 
 
+def suggestion_provenance(model: str, version: str, score: float | None) -> dict | None:
+    """The suggestion a claim was accepted from, as exports write it, or None for a claim made by hand."""
+    return {"model": model, "model_version": version, "score": score} if model else None
+
+
 def _annotator_claim(row: dict, _extra: dict) -> dict:
-    return {**_claim(row), "annotator": row["annotator__username"]}
+    return {
+        **_claim(row),
+        "annotator": row["annotator__username"],
+        "suggestion": suggestion_provenance(*(row[name] for name in SUGGESTION_FIELDS)),
+    }
 
 
 def _gold_claim(row: dict, sources: dict[int, list[dict]]) -> dict:
@@ -96,8 +106,11 @@ def _gold_sources(ids: list[int]) -> dict[int, list[dict]]:
     """The claims each gold claim came from: annotator and span, enough to relink them on restore."""
     result: dict[int, list[dict]] = {}
     links = GoldClaim.annotations.through.objects.filter(goldclaim_id__in=ids).order_by("claim__start", "claim__end", "claim_id")
-    for gold_id, username, start, end in links.values_list("goldclaim_id", "claim__annotator__username", "claim__start", "claim__end"):
-        result.setdefault(gold_id, []).append({"annotator": username, "start": start, "end": end})
+    fields = ("goldclaim_id", "claim__annotator__username", "claim__start", "claim__end", *(f"claim__{name}" for name in SUGGESTION_FIELDS))
+    for gold_id, username, start, end, *suggestion in links.values_list(*fields):
+        result.setdefault(gold_id, []).append(
+            {"annotator": username, "start": start, "end": end, "suggestion": suggestion_provenance(*suggestion)}
+        )
     return result
 
 
@@ -209,4 +222,7 @@ def iter_csv(articles: Iterable[dict], *, gold: bool = False) -> Iterator[str]:
             else:
                 cells.append(claim["annotator"])
             cells.append(claim["canonical_claim"])
+            if not gold:
+                suggestion = claim["suggestion"] or {}
+                cells += [suggestion.get("model", ""), suggestion.get("model_version", ""), suggestion.get("score", "")]
             yield writer.writerow([formula_safe(cell) for cell in cells])

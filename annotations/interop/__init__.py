@@ -201,7 +201,7 @@ class _Placer:
             raise ValueError(f"{key} must be a whole number")
         try:
             if unit == "utf16":
-                value = textlib.utf16_to_code_points(raw, value)
+                value = textlib.utf16_to_codepoint(raw, value)
             return textlib.offset_after_newlines(raw, value)
         except textlib.TextError as exc:
             raise ValueError(f"{key}: {exc.message}") from None

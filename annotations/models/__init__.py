@@ -30,5 +30,6 @@ from .claims import (  # noqa: F401
 from .imports import ImportJob, ImportJobFile  # noqa: F401
 from .preferences import Calendar, Digits, Preferences  # noqa: F401
 from .roles import ADJUDICATOR_GROUP, ANNOTATOR_GROUP, is_adjudicator  # noqa: F401
+from .suggestions import SUGGESTED_LABELS, Suggestion, SuggestionDecision  # noqa: F401
 from .vocabulary import LABEL_FIELDS, TERM_FIELDS, Attribution, CheckWorthiness, ClaimType, Verdict  # noqa: F401
 from .work import Article, Assignment, Project  # noqa: F401

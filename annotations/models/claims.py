@@ -192,6 +192,16 @@ class Claim(SpanLabels):
     # One per rendered form: a retried or double-clicked submission finds the
     # claim it already made instead of making a second one.
     client_token = models.UUIDField(_("form token"), null=True, blank=True, editable=False)
+    # Provenance: the suggestion this claim was accepted from, and a snapshot of who suggested it, so
+    # exports still say so after the suggestion row is deleted (docs/suggestions.md).
+    suggestion = models.ForeignKey(
+        "annotations.Suggestion", on_delete=models.SET_NULL, null=True, blank=True, related_name="claims",
+        db_index=False,  # claim_suggestion, partial: claims made by hand write no index row
+        verbose_name=_("from suggestion"),
+    )
+    suggestion_model = models.CharField(_("suggested by"), max_length=100, blank=True, editable=False)
+    suggestion_model_version = models.CharField(_("suggester version"), max_length=100, blank=True, editable=False)
+    suggestion_score = models.FloatField(_("suggestion score"), null=True, blank=True, editable=False)
 
     objects = ClaimQuerySet.as_manager()
     history = History()
@@ -206,6 +216,7 @@ class Claim(SpanLabels):
             # claim they ever made (3 ms per page at 10k claims, on SQLite). Only claims that name
             # a claimant are in it.
             models.Index(fields=["annotator", "source"], condition=Q(source__isnull=False), name="claim_annotator_source"),
+            models.Index(fields=["suggestion"], condition=Q(suggestion__isnull=False), name="claim_suggestion"),
         ]
         constraints = [
             *SpanLabels.span_constraints("claim"),
@@ -217,6 +228,12 @@ class Claim(SpanLabels):
     def __str__(self) -> str:
         return f"{self.quote[:60]} [{self.start}:{self.end}]"
 
+    @property
+    def suggestion_provenance(self) -> dict | None:
+        """{"model", "model_version", "score"} of the suggestion it was accepted from, or None."""
+        if not self.suggestion_model:
+            return None
+        return {"model": self.suggestion_model, "model_version": self.suggestion_model_version, "score": self.suggestion_score}
 
 
 record_creation_on_first_change(Claim, user_field="annotator")

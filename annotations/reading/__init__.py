@@ -14,3 +14,4 @@ from .compare import compare_with_gold  # noqa: E402, F401
 from .dashboard import DASHBOARD_COLUMNS, dashboard, dashboard_csv  # noqa: E402, F401
 from .names import annotator_names, pseudonym  # noqa: E402, F401
 from .spans import agreement_articles, article_claims  # noqa: E402, F401
+from .suggestions import suggester_figures  # noqa: E402, F401

@@ -23,7 +23,7 @@ from django_htmx.http import reswap, retarget
 from .. import exporting, reading, workflow
 from ..forms import MAX_ID, ClaimForm
 from ..http import export_response, whole_number
-from ..models import Article, Assignment, Claim, Project, Source, is_adjudicator
+from ..models import Article, Assignment, Claim, Project, Source, Suggestion, is_adjudicator
 from ..templatetags.claims import render_item
 from .common import answer_selection, claim_labels, isolated, kept_at_version, staff_required
 
@@ -81,6 +81,11 @@ def _page_context(
         "can_link": can_link(article, assignment, adjudicator=is_adjudicator(user)),
         # Plain rows, not model instances; lazy, so a response without the list runs no query.
         "claims": SimpleLazyObject(lambda: reading.own_claims(article, user)),
+        # Suggestions this annotator has not decided; never anyone else's decisions (blind mode holds).
+        "suggestions": SimpleLazyObject(
+            lambda: list(Suggestion.objects.filter(article=article).undecided_by(user).order_by("-score", "start", "pk"))
+            if can_annotate else []
+        ),
         "form": form if form is not None else ClaimForm(article=article),
         "editing": editing,
         "labels": claim_labels(),
@@ -128,6 +133,10 @@ def _created_response(request: HttpRequest, article: Article, claim: Claim, assi
     body += format_html(
         '<input type="hidden" name="client_token" value="{}" id="id_client_token" hx-swap-oob="true">', uuid.uuid4()
     )
+    if claim.suggestion_id:  # made from a suggestion (Edit): the next claim is the annotator's own, and the list loses it
+        body += format_html('<input type="hidden" name="suggestion" value="{}" id="id_suggestion" hx-swap-oob="true">', "")
+        context = _page_context(request, article, None, assignment=assignment)
+        body += render_to_string(f"{PAGE}#suggestion-list", {**context, "oob_suggestions": True}, request=request)
     return HttpResponse(body)
 
 
@@ -210,7 +219,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return answer
     form = ClaimForm(article=article, initial=initial) if initial else None
     target = request.htmx.target if request.htmx else None
-    partial = target if target in ("claim-list", "claim-form") else ""
+    partial = target if target in ("claim-list", "claim-form", "suggestion-list") else ""
     return _render_page(request, article, form=form, partial=partial, assignment=assignment)
 
 

@@ -248,6 +248,7 @@ def project_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         **data,
         "article_chart_height": 10 * (min(len(data["articles"]), 25) + 1),
         "annotator_chart_height": 16 * (len(data["annotators"]) + 1),
+        "suggesters": reading.suggester_figures(project.articles.all()),
     }
     return render(request, "annotations/dashboard.html", context)
 

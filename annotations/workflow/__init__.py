@@ -24,6 +24,7 @@ from .annotating import (  # noqa: F401
     FROZEN,
     NOT_FETCHED,
     StaleVersion,
+    SuggestionDecided,
     TokenReused,
     assign_articles,
     check_can_annotate,
@@ -52,3 +53,4 @@ from .canonical import (  # noqa: F401
     unlink,
     update_canonical,
 )
+from .suggesting import accept_suggestions, check_can_decide, reject_suggestion, store_suggestions  # noqa: F401

@@ -13,7 +13,7 @@ from simple_history.utils import bulk_create_with_history
 
 from .. import matching
 from .. import text as textlib
-from ..models import LABEL_FIELDS, Article, Assignment, Claim, GoldClaim, Source
+from ..models import LABEL_FIELDS, Article, Assignment, Claim, GoldClaim, Source, Suggestion, SuggestionDecision
 
 
 class StaleVersion(Exception):
@@ -133,19 +133,42 @@ def _start_assignment(*, user, article: Article, assignment: Assignment | None =
         assignment.save(update_fields=["state", "started_at"])
 
 
+class SuggestionDecided(PermissionDenied):
+    """The annotator already accepted or rejected this suggestion."""
+
+
+ALREADY_DECIDED = gettext_lazy("You have already accepted or rejected this suggestion.")
+
+
+def _take_suggestion(claim: Claim, suggestion: Suggestion, user) -> None:
+    """Lock the suggestion, refuse it if this annotator decided it already, and copy its provenance."""
+    if SuggestionDecision.objects.filter(suggestion=suggestion, annotator=user).exists():
+        raise SuggestionDecided(str(ALREADY_DECIDED))
+    claim.suggestion = suggestion
+    claim.suggestion_model, claim.suggestion_model_version = suggestion.suggester, suggestion.model_version
+    claim.suggestion_score = suggestion.score
+
+
 def create_claim(*, user, article: Article, data: dict, assignment=NOT_FETCHED) -> tuple[Claim, bool]:
     """Save a validated claim; a repeated form token returns the claim it already made
     (TokenReused if that claim has other content).
 
+    With `data["suggestion"]` (accepting or editing a suggestion) the claim keeps its
+    provenance and the annotator's acceptance is recorded in the same transaction.
     `assignment` is what check_can_annotate returned, when the caller has already called it.
     """
     if assignment is NOT_FETCHED:
         assignment = check_can_annotate(user=user, article=article)
     token = data.get("client_token")
+    suggestion = data.get("suggestion")
     claim = Claim(article=article, annotator=user, client_token=token)
     try:
         with transaction.atomic():
             _apply(claim, data)
+            if suggestion is not None:
+                # Locked: two tabs accepting the same suggestion make one claim between them.
+                suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+                _take_suggestion(claim, suggestion, user)
             _start_assignment(user=user, article=article, assignment=assignment)
             # Its creation record is written when it first changes (models/history.py): one write less per save.
             claim.skip_history_when_saving = True
@@ -153,7 +176,11 @@ def create_claim(*, user, article: Article, data: dict, assignment=NOT_FETCHED) 
                 claim.save()
             finally:
                 del claim.skip_history_when_saving  # later saves of this object are recorded as usual
-    except IntegrityError:
+            if suggestion is not None:
+                SuggestionDecision.objects.create(
+                    suggestion=suggestion, annotator=user, outcome=SuggestionDecision.Outcome.ACCEPTED, claim=claim
+                )
+    except (IntegrityError, SuggestionDecided):
         # The form was sent before (a double click, a retry): the unique token found it.
         existing = Claim.objects.filter(annotator=user, client_token=token).first() if token else None
         if existing is None:
@@ -274,6 +301,11 @@ def load_claims(*, loads, canonical=()) -> Loaded:
             _start_assignment(user=load.annotator, article=load.article)
             claim = Claim(article=load.article, annotator=load.annotator)
             _apply(claim, load.data)
+            provenance = load.data.get("suggestion_provenance")
+            if provenance:  # a restored backup keeps where its claims came from (the suggestion row itself is not in it)
+                claim.suggestion_model = provenance["model"]
+                claim.suggestion_model_version = provenance["model_version"]
+                claim.suggestion_score = provenance["score"]
             claims.append(claim)
             load.written = claim
         # Not bulk_create_with_history: its history rows would copy the time of
