@@ -11,8 +11,8 @@ date, the masthead ("رئيس مجلس الإدارة والتحرير" and a na
   "editor-in-chief", …), one that is the outlet's name, one repeated further down the head;
 - once a line was skipped, short lines (at most `SHORT_WORDS` words) right after it are the rest
   of the masthead (the editor's name, the outlet's name) and are skipped too;
-- the first line left is the title, cut at a word when long. When every line of the head is
-  chrome, the first non-blank line is the title, as before the rule.
+- the first line left is the title, cut at a word when long. When only short lines are left, the
+  first of them; when every line of the head is chrome, the first non-blank line, as before the rule.
 
 Matching is on folded text (`folding.fold_text`: alef and yeh forms, digits, case), so
 "ابريل" and "أبريل", "۲۳" and "23" are alike.
@@ -72,10 +72,13 @@ def derive_title(text: str, limit: int = 120, outlet: str = "") -> str:
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     head = lines[:HEAD_LINES]
     repeated = {line for line in head if head.count(line) > 1}
-    line = lines[0] if lines else ""
+    chrome = [is_date_line(line) or is_masthead_line(line, outlet) or line in repeated for line in head]
+    # Failing a longer line, the first short one that is not chrome itself; failing that, the first line.
+    plain = [line for line, is_chrome in zip(head, chrome, strict=True) if not is_chrome]
+    line = plain[0] if plain else (lines[0] if lines else "")
     after_chrome = False
-    for candidate in head:
-        if is_date_line(candidate) or is_masthead_line(candidate, outlet) or candidate in repeated:
+    for candidate, is_chrome in zip(head, chrome, strict=True):
+        if is_chrome:
             after_chrome = True
         elif not (after_chrome and len(candidate.split()) <= SHORT_WORDS):
             line = candidate
