@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable
+from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -25,6 +26,7 @@ logger = logging.getLogger(__name__)
 
 SHOWN = 1000  # planned articles and duplicates kept for display; the counts are exact
 PROGRESS_EVERY = 0.5  # seconds between progress writes
+KEEP_DRY_RUN = timedelta(days=1)  # how long a passed dry run keeps its files for "Import these files"
 
 
 def start_import_job(
@@ -32,6 +34,7 @@ def start_import_job(
 ) -> ImportJob:
     """Store the uploaded files and enqueue their import; one transaction, so a job never lacks files."""
     with transaction.atomic():
+        _forget_old_dry_runs()
         job = ImportJob.objects.create(
             created_by=user, project_name=project_name, language=language, encoding=encoding, dry_run=dry_run
         )
@@ -44,6 +47,37 @@ def start_import_job(
         job.task_id = str(run_import_job.enqueue(job.pk).id)
         job.save(update_fields=["files_total", "task_id"])
     return job
+
+
+def import_checked(dry_run: ImportJob, *, user) -> ImportJob:
+    """Import the files of a dry run that passed, with its options: a new job, checked again, all or nothing.
+
+    Raises ImportJob.DoesNotExist when the dry run did not pass or its files are gone (already
+    imported from it, or kept past KEEP_DRY_RUN)."""
+    with transaction.atomic():
+        files = ImportJobFile.objects.select_for_update().filter(
+            job__pk=dry_run.pk, job__dry_run=True, job__state=ImportJob.State.DONE
+        )
+        count = len(files)
+        if not count:
+            raise ImportJob.DoesNotExist
+        job = ImportJob.objects.create(
+            created_by=user, project_name=dry_run.project_name, language=dry_run.language,
+            encoding=dry_run.encoding, dry_run=False, files_total=count,
+        )
+        ImportJobFile.objects.filter(pk__in=[f.pk for f in files]).update(job=job)
+        job.task_id = str(run_import_job.enqueue(job.pk).id)
+        job.save(update_fields=["task_id"])
+    return job
+
+
+def has_kept_files(job: ImportJob) -> bool:
+    """A dry run whose files wait for "Import these files"."""
+    return job.dry_run and job.state == ImportJob.State.DONE and job.files.exists()
+
+
+def _forget_old_dry_runs() -> None:
+    ImportJobFile.objects.filter(job__dry_run=True, job__finished_at__lt=timezone.now() - KEEP_DRY_RUN).delete()
 
 
 def _problem(refusal: importing.ImportRefused) -> dict:
@@ -68,8 +102,10 @@ def run_import_job(job_id: int) -> str:
     if not claimed:
         return "not queued"  # already run (a retried task): do nothing twice
     job = ImportJob.objects.get(pk=job_id)
+    state = None
     try:
-        return _run(job)
+        state = _run(job)
+        return state
     except BaseException as exc:
         logger.exception("import job %s failed", job_id)
         ImportJob.objects.filter(pk=job_id).update(
@@ -81,7 +117,9 @@ def run_import_job(job_id: int) -> str:
         )
         raise
     finally:
-        ImportJobFile.objects.filter(job_id=job_id).delete()
+        if not (job.dry_run and state == ImportJob.State.DONE):
+            # A dry run that passed keeps its files, so "Import these files" needs no second upload.
+            ImportJobFile.objects.filter(job_id=job_id).delete()
 
 
 def _run(job: ImportJob) -> str:
@@ -117,6 +155,7 @@ def _run(job: ImportJob) -> str:
     job.save(update_fields=["step", "files_read", "articles_checked", "articles_new", "duplicates"])
     try:
         job.articles_written = importing.apply_import(plan)
+        job.article_ids = plan.written
     except IntegrityError as exc:
         # Another import wrote the same articles since the check.
         job.error = _("The database refused the import; nothing was imported: %(error)s") % {"error": exc}

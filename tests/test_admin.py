@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from annotations.models import Article, Claim
+from annotations.models import Article, Claim, Project
 
 from . import factories
 
@@ -18,16 +18,20 @@ URL = "/admin/annotations/article/import-files/"
 upload = SimpleUploadedFile
 
 
+def uploads_project() -> int:
+    return Project.objects.get_or_create(name="Uploads")[0].pk
+
+
 def test_upload_dry_run_then_import(admin_client, worker):
     files = [upload("a.txt", "قال المتحدث\r\nإن".encode()), upload("b.jsonl", b'{"external_id": "b1", "text": "\\u06af\\u0641\\u062a"}\n')]
-    response = admin_client.post(URL, {"files": files, "project": "Uploads", "dry_run": "on"})
+    response = admin_client.post(URL, {"files": files, "project": uploads_project(), "dry_run": "on"})
     assert response.status_code == 302  # to the job's progress page
     worker()
     page = admin_client.get(response["Location"])
     assert page.status_code == 200 and b"would be imported" in page.content
     assert not Article.objects.exists()
     files = [upload("a.txt", "قال المتحدث\r\nإن".encode()), upload("b.jsonl", b'{"external_id": "b1", "text": "\\u06af\\u0641\\u062a"}\n')]
-    response = admin_client.post(URL, {"files": files, "project": "Uploads"})
+    response = admin_client.post(URL, {"files": files, "project": uploads_project()})
     assert response.status_code == 302
     assert not Article.objects.exists()  # written by the job, not the request
     worker()
@@ -38,7 +42,7 @@ def test_upload_dry_run_then_import(admin_client, worker):
 
 def test_upload_with_one_bad_file_imports_nothing(admin_client, worker):
     files = [upload("good.txt", "خبر".encode()), upload("bad.txt", b"\xff\xfe")]
-    response = admin_client.post(URL, {"files": files, "project": "Uploads"})
+    response = admin_client.post(URL, {"files": files, "project": uploads_project()})
     worker()
     page = admin_client.get(response["Location"])
     assert b"bad.txt: invalid utf-8 at byte 0" in page.content
@@ -47,14 +51,14 @@ def test_upload_with_one_bad_file_imports_nothing(admin_client, worker):
 
 def test_upload_refuses_oversized_files(admin_client, settings):
     settings.ANNOTATIONS_MAX_IMPORT_BYTES = 10
-    response = admin_client.post(URL, {"files": [upload("big.txt", "خ".encode() * 20)], "project": "P"})
+    response = admin_client.post(URL, {"files": [upload("big.txt", "خ".encode() * 20)], "project": uploads_project()})
     assert b"Too large" in response.content and not Article.objects.exists()
 
 
 def test_non_staff_cannot_reach_the_upload(client, annotator):
     client.force_login(annotator)
     assert client.get(URL).status_code == 302  # the admin sends non-staff to its login
-    assert client.post(URL, {"files": [upload("a.txt", b"x")], "project": "P"}).status_code == 302
+    assert client.post(URL, {"files": [upload("a.txt", b"x")], "project": uploads_project()}).status_code == 302
     assert not Article.objects.exists()
 
 

@@ -181,7 +181,7 @@ def test_the_demo_comes_with_claims_ready_to_adjudicate(settings, client):
     command("import_articles", str(settings.BASE_DIR / "seeds"))
     command("setup_demo")
     claims = Claim.objects.select_related("article")
-    assert claims.count() == 11 and all(c.article.text[c.start : c.end] == c.quote for c in claims)
+    assert claims.count() == 16 and all(c.article.text[c.start : c.end] == c.quote for c in claims)
     article = claims.first().article
     assert set(Assignment.objects.filter(article=article).values_list("state", flat=True)) == {"submitted"}
     from django.contrib.auth import get_user_model
@@ -199,4 +199,4 @@ def test_the_demo_comes_with_claims_ready_to_adjudicate(settings, client):
     assert Project.objects.get().annotators_link_claims
     # Running it again adds nothing.
     command("setup_demo")
-    assert Claim.objects.count() == 11 and CanonicalClaim.objects.count() == 1 and Appearance.objects.count() == 4
+    assert Claim.objects.count() == 16 and CanonicalClaim.objects.count() == 1 and Appearance.objects.count() == 4

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -40,6 +40,7 @@ from ..models import (
     Verdict,
     article_text_frozen,
 )
+from .display import AutoDirectionAdmin, evidence_links
 from .forms import (
     ArticleAdminForm,
     AtomicHistoryMixin,
@@ -73,21 +74,26 @@ def _export_actions(articles_of, *, gold: bool = False):
     return [make(fmt) for fmt in (exporting.GOLD_FORMATS if gold else exporting.CLAIM_FORMATS)]
 
 
-@admin.action(description=_("Assign to annotators (share out evenly)"))
-def assign_evenly(modeladmin, request, queryset):
-    """Top up the selected articles to their project's number of annotators, balancing the load."""
+def _assign(modeladmin, request, articles) -> None:
+    """Top up the articles to their project's number of annotators, balancing the load, and say what was done."""
     annotators = list(get_user_model().objects.filter(is_active=True, groups__name=ANNOTATOR_GROUP))
     created = 0
-    for project in Project.objects.filter(articles__in=queryset).distinct():
+    for project in Project.objects.filter(articles__in=articles).distinct():
         try:
             created += workflow.assign_articles(
-                articles=queryset.filter(project=project), annotators=annotators, per_article=project.annotators_per_article
+                articles=articles.filter(project=project), annotators=annotators, per_article=project.annotators_per_article
             )
         except ValueError as exc:
             modeladmin.message_user(request, str(exc), messages.ERROR)
             return
     message = ngettext("Created %(count)d assignment.", "Created %(count)d assignments.", created)
     modeladmin.message_user(request, message % {"count": created}, messages.SUCCESS)
+
+
+@admin.action(description=_("Assign to annotators (share out evenly)"))
+def assign_evenly(modeladmin, request, queryset):
+    """Top up the selected articles to their project's number of annotators, balancing the load."""
+    _assign(modeladmin, request, queryset)
 
 
 # Formats that are data, not sheets: their cells are written exactly.
@@ -98,7 +104,7 @@ class ProjectAdmin(SpreadsheetSafeAdmin):
     search_fields = ["name"]
 
 @admin.register(Article)
-class ArticleAdmin(SimpleHistoryAdmin):
+class ArticleAdmin(AutoDirectionAdmin, SimpleHistoryAdmin):
     form = ArticleAdminForm
     list_display = ["external_id", "title", "language", "project", "imported_at"]
     list_filter = ["project", "language"]
@@ -129,6 +135,16 @@ class ArticleAdmin(SimpleHistoryAdmin):
                 "import-files/<int:job_id>/",
                 self.admin_site.admin_view(self.import_job),
                 name="annotations_article_import_job",
+            ),
+            path(
+                "import-files/<int:job_id>/import/",
+                self.admin_site.admin_view(self.import_job_confirm),
+                name="annotations_article_import_job_confirm",
+            ),
+            path(
+                "import-files/<int:job_id>/assign/",
+                self.admin_site.admin_view(self.import_job_assign),
+                name="annotations_article_import_job_assign",
             ),
             *super().get_urls(),
         ]
@@ -175,12 +191,40 @@ class ArticleAdmin(SimpleHistoryAdmin):
             % {"files": job.files_total, "project": job.project_name},
             "job": job,
             "no_worker": waiting,
+            "can_import": import_jobs.has_kept_files(job),
+            "can_assign": bool(job.article_ids) and self.has_change_permission(request),
         }
         return TemplateResponse(request, "admin/annotations/article/import_job.html", context)
 
+    def import_job_confirm(self, request: HttpRequest, job_id: int):
+        """Import the files a passed dry run checked, without uploading them again."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        dry_run = get_object_or_404(ImportJob, pk=job_id)
+        try:
+            job = import_jobs.import_checked(dry_run, user=request.user)
+        except ImportJob.DoesNotExist:
+            self.message_user(
+                request, _("These files are no longer kept (already imported, or checked too long ago); upload them again."), messages.ERROR
+            )
+            return redirect(reverse("admin:annotations_article_import_job", args=[dry_run.pk]))
+        return redirect(reverse("admin:annotations_article_import_job", args=[job.pk]))
+
+    def import_job_assign(self, request: HttpRequest, job_id: int):
+        """Assign the articles an upload imported, as the "Assign to annotators" action does."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        job = get_object_or_404(ImportJob, pk=job_id)
+        _assign(self, request, Article.objects.filter(pk__in=job.article_ids))
+        return redirect(reverse("admin:annotations_article_import_job", args=[job.pk]))
+
 
 @admin.register(Assignment)
-class AssignmentAdmin(SimpleHistoryAdmin):
+class AssignmentAdmin(AutoDirectionAdmin, SimpleHistoryAdmin):
     list_display = ["article", "annotator", "state", "assigned_at", "submitted_at"]
     list_filter = ["state", "article__project"]
     search_fields = ["article__external_id", "annotator__username"]
@@ -188,7 +232,7 @@ class AssignmentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Claim)
-class ClaimAdmin(VersionedDeleteMixin, AtomicHistoryMixin, SimpleHistoryAdmin):
+class ClaimAdmin(AutoDirectionAdmin, VersionedDeleteMixin, AtomicHistoryMixin, SimpleHistoryAdmin):
     form = ClaimAdminForm
     list_display = ["quote", "article", "annotator", "verification_status", "claim_type", "version", "updated_at"]
     list_filter = ["verification_status", "claim_type", "check_worthiness", "attribution", "article__project"]
@@ -196,10 +240,14 @@ class ClaimAdmin(VersionedDeleteMixin, AtomicHistoryMixin, SimpleHistoryAdmin):
     raw_id_fields = ["article", "source"]
     # The span is validated against the text by the annotation form and
     # import_annotations; the admin changes labels only.
-    readonly_fields = ["article", "annotator", "start", "end", "quote", "prefix", "suffix", "source_start", "source_end", "version", "created_at", "updated_at"]
+    readonly_fields = ["article", "annotator", "start", "end", "quote", "prefix", "suffix", "source_start", "source_end", "evidence_links", "version", "created_at", "updated_at"]
     actions = _export_actions(
         lambda queryset: (Article.objects.filter(claims__in=queryset).distinct(), queryset)
     )
+
+    @admin.display(description=_("evidence (links)"))
+    def evidence_links(self, obj) -> str:
+        return evidence_links(obj.evidence)
 
     def has_add_permission(self, request):
         return False
@@ -220,7 +268,7 @@ class ClaimAdmin(VersionedDeleteMixin, AtomicHistoryMixin, SimpleHistoryAdmin):
 
 
 @admin.register(GoldClaim)
-class GoldClaimAdmin(VersionedDeleteMixin, AtomicHistoryMixin, SimpleHistoryAdmin):
+class GoldClaimAdmin(AutoDirectionAdmin, VersionedDeleteMixin, AtomicHistoryMixin, SimpleHistoryAdmin):
     form = GoldClaimAdminForm
     list_display = ["quote", "article", "provenance", "verification_status", "adjudicator", "updated_at"]
     list_filter = ["provenance", "verification_status", "claim_type", "article__project"]
@@ -229,18 +277,19 @@ class GoldClaimAdmin(VersionedDeleteMixin, AtomicHistoryMixin, SimpleHistoryAdmi
     # Provenance and the claims a gold claim came from are the adjudication's record, not editable.
     readonly_fields = [
         "article", "adjudicator", "provenance", "annotations", "start", "end", "quote", "prefix", "suffix",
-        "source_start", "source_end", "version", "created_at", "updated_at",
+        "source_start", "source_end", "evidence_links", "version", "created_at", "updated_at",
     ]
     actions = _export_actions(
         lambda queryset: (Article.objects.filter(goldclaims__in=queryset).distinct(), queryset), gold=True
     )
+    evidence_links = ClaimAdmin.evidence_links
 
     def has_add_permission(self, request):
         return False
 
 
 @admin.register(Rejection)
-class RejectionAdmin(VersionedDeleteMixin, AtomicHistoryMixin, SimpleHistoryAdmin):
+class RejectionAdmin(AutoDirectionAdmin, VersionedDeleteMixin, AtomicHistoryMixin, SimpleHistoryAdmin):
     form = RejectionAdminForm
     list_display = ["article", "adjudicator", "decision_note", "created_at"]
     readonly_fields = ["article", "adjudicator", "claims", "version", "created_at"]

@@ -20,6 +20,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from .. import matching, workflow
 from ..forms import MAX_NOTE_CHARS, check_language, check_link
 from ..models import Appearance, CanonicalClaim, Evidence, MatchDismissal, check_verdict_evidence
+from .display import AutoDirectionAdmin
 from .forms import AtomicHistoryMixin, VersionedAdminForm, VersionedDeleteMixin
 
 
@@ -90,7 +91,7 @@ class EvidenceFormSet(BaseInlineFormSet):
         check_verdict_evidence(canonical.verdict_id, dated_evidence=dated, override_note=canonical.verdict_override_note)
 
 
-class EvidenceInline(admin.TabularInline):
+class EvidenceInline(AutoDirectionAdmin, admin.TabularInline):
     model = Evidence
     form = EvidenceAdminForm
     formset = EvidenceFormSet
@@ -111,7 +112,7 @@ class AppearanceInline(admin.TabularInline):
 
 
 @admin.register(CanonicalClaim)
-class CanonicalClaimAdmin(VersionedDeleteMixin, AtomicHistoryMixin, SimpleHistoryAdmin):
+class CanonicalClaimAdmin(AutoDirectionAdmin, VersionedDeleteMixin, AtomicHistoryMixin, SimpleHistoryAdmin):
     form = CanonicalClaimAdminForm
     inlines = [EvidenceInline, AppearanceInline]
     list_display = ["statement", "language", "claimant", "verdict", "version", "updated_at"]

@@ -21,7 +21,7 @@ from .. import importing
 from .. import text as textlib
 from ..forms import MAX_NOTE_CHARS, SPAN_MESSAGES, check_evidence
 from ..http import whole_number
-from ..models import Article, Claim, article_text_frozen
+from ..models import Article, Claim, Project, article_text_frozen
 from ..workflow import FROZEN, waiting_annotators
 
 STALE = _(
@@ -320,13 +320,23 @@ class ImportFilesForm(forms.Form):
         label=_("Files"),
         help_text=_(".txt (one article per file), .csv, .json or .jsonl"),
     )
-    project = forms.CharField(label=_("Project"), max_length=200, initial=settings.ANNOTATIONS_DEFAULT_PROJECT)
+    project = forms.ModelChoiceField(
+        label=_("Project"), queryset=Project.objects.order_by("name"), empty_label=None,
+        help_text=_("To import into a new project, add the project first."),
+    )
     language = forms.CharField(label=_("Language"), required=False, max_length=20, help_text=_("Leave empty to detect."))
     encoding = forms.CharField(label=_("Encoding"), required=False, max_length=40, help_text=_("Default UTF-8."))
     dry_run = forms.BooleanField(label=_("Dry run: check only, write nothing"), required=False, initial=True)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        default = Project.objects.filter(name=settings.ANNOTATIONS_DEFAULT_PROJECT).first()
+        if default is not None:
+            self.fields["project"].initial = default.pk
+
     def clean_project(self) -> str:
-        return _checked(importing.check_project_name, self.cleaned_data["project"])
+        """The chosen project's name, which the import job records."""
+        return self.cleaned_data["project"].name
 
     def clean_language(self) -> str:
         return _checked(textlib.check_language_code, self.cleaned_data["language"])

@@ -9,6 +9,7 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
 
 from .. import exporting
+from .display import AutoDirectionAdmin
 
 DATA_FORMATS = (base_formats.JSON, base_formats.YAML)
 
@@ -45,7 +46,7 @@ class TSV(_FormulaSafeImport, base_formats.TSV):
     pass
 
 
-class SpreadsheetSafeAdmin(ImportExportModelAdmin):
+class SpreadsheetSafeAdmin(AutoDirectionAdmin, ImportExportModelAdmin):
     """django-import-export admin whose exports are safe to open in a spreadsheet.
 
     Its own IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT only drops a leading "="

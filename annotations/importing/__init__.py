@@ -42,6 +42,7 @@ class ImportPlan:
     duplicates: list[tuple[ArticleInput, str]] = field(default_factory=list)
     problems: list[ImportRefused] = field(default_factory=list)
     files: int = 0
+    written: list[int] = field(default_factory=list)  # the ids of the articles apply_import wrote
 
 
 def collect_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[ImportRefused]]:
@@ -237,6 +238,7 @@ def apply_import(plan: ImportPlan, *, batch_size: int = 500) -> int:
         created = bulk_create_with_history(articles, Article, batch_size=batch_size)
         # bulk_create sends no post_save: the search documents are written here, in the same transaction.
         add_documents(((article.pk, article.text) for article in created), using=project._state.db)
+    plan.written = [article.pk for article in created]
     return len(articles)
 
 

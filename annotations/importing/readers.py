@@ -21,6 +21,7 @@ from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
 
 from .. import text as textlib
+from .titles import derive_title
 
 FORMATS = (".txt", ".csv", ".json", ".jsonl")
 FIELDS = ("external_id", "title", "text", "language", "url", "published_at", "outlet")
@@ -283,7 +284,11 @@ def check_article(name: str, row: int | None, values: dict, options: ImportOptio
     if not external_id:
         raise ImportRefused(name, _("'external_id' is empty"), row, code="empty_id")
     # An explicit (even empty) title is kept, so a restored export matches its source.
-    title = _string(name, row, values, "title", 500).strip() if "title" in values else derive_title(text)
+    outlet = _string(name, row, values, "outlet", 200).strip()
+    if "title" in values:
+        title = _string(name, row, values, "title", 500).strip()
+    else:
+        title = derive_title(text, outlet=outlet)
     language = options.language or _string(name, row, values, "language", 20).strip()
     try:
         language = textlib.check_language_code(language) if language else textlib.detect_language(text)
@@ -304,19 +309,10 @@ def check_article(name: str, row: int | None, values: dict, options: ImportOptio
         row=row,
         title=title,
         url=url,
-        outlet=_string(name, row, values, "outlet", 200).strip(),
+        outlet=outlet,
         published_at=_date(name, row, values.get("published_at")),
         **file_info,
     )
-
-
-def derive_title(text: str, limit: int = 120) -> str:
-    """The first non-blank line, cut at a word boundary when it is long."""
-    line = next((line.strip() for line in text.split("\n") if line.strip()), "")
-    if len(line) <= limit:
-        return line
-    cut = line.rfind(" ", 0, limit)
-    return line[: cut if cut > limit // 2 else limit].rstrip() + "…"
 
 
 def _date(name: str, row: int | None, value: object) -> date | None:

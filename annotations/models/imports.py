@@ -45,6 +45,8 @@ class ImportJob(models.Model):
     # The first articles of a dry run's plan and the first duplicates, for display.
     planned = models.JSONField(_("planned articles"), default=list, blank=True)
     skipped = models.JSONField(_("skipped duplicates"), default=list, blank=True)
+    # The ids of the articles the job wrote, so its result page can assign them.
+    article_ids = models.JSONField(_("imported articles"), default=list, blank=True)
     error = models.TextField(_("error"), blank=True)
     task_id = models.CharField(_("task id"), max_length=64, blank=True)
 

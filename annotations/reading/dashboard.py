@@ -1,5 +1,8 @@
 """The project dashboard: agreement per article (worst first) and per annotator, progress, CSV.
 
+An annotator who never opened an article is left out of its figures, and the article is shown
+apart from the ranking (`dashboard`).
+
 A fixed number of queries, however many articles and claims.
 """
 
@@ -18,22 +21,28 @@ from .names import annotator_names
 from .spans import agreement_articles
 
 
+def _assignments(articles: QuerySet) -> tuple[Counter, dict[int, set[str]]]:
+    """Assignments by state, and per article the annotators who never opened it."""
+    states: Counter = Counter()
+    unopened: dict[int, set[str]] = {}
+    rows = Assignment.objects.filter(article__in=articles).values_list("article_id", "annotator__username", "state", "started_at")
+    for article_id, username, state, started_at in rows:
+        states[state] += 1
+        if state == Assignment.State.ASSIGNED and started_at is None:
+            unopened.setdefault(article_id, set()).add(username)
+    return states, unopened
+
+
 def dashboard(articles: QuerySet, project=None) -> dict:
     """Agreement per article (worst first) and per annotator, progress, and project figures.
 
-    Annotators are named as `annotator_names` says for the project, everywhere.
+    An annotator who never opened an article (assigned, never started, no claim on it) is not
+    compared on it: their missing claims are not disagreement. Such articles are listed apart
+    (`waiting`), out of the ranking. Annotators are named as `annotator_names` says for the
+    project, everywhere.
     """
     data = agreement_articles(articles)
-    if project is not None and not project.show_annotator_names:
-        for article in data:
-            names = annotator_names(project, article.claims)
-            article.claims = {names[name]: spans for name, spans in article.claims.items()}
-    figures = agreement.project_figures(data)
-    states = Counter(Assignment.objects.filter(article__in=articles).values_list("state", flat=True))
-    gold = dict(
-        GoldClaim.objects.filter(article__in=articles).values_list("article_id").annotate(n=Count("pk")).values_list("article_id", "n")
-    )
-    rejected = set(Rejection.objects.filter(article__in=articles).values_list("article_id", flat=True))
+    states, unopened = _assignments(articles)
     meta = {
         pk: (title, total, submitted)
         for pk, title, total, submitted in articles.order_by("pk")
@@ -43,6 +52,21 @@ def dashboard(articles: QuerySet, project=None) -> dict:
         )
         .values_list("pk", "title", "total", "submitted")
     }
+    not_opened = {}
+    for pk, article in zip(meta, data, strict=True):
+        not_opened[pk] = sorted(name for name in unopened.get(pk, ()) if not article.claims.get(name))
+        for name in not_opened[pk]:
+            del article.claims[name]
+    if project is not None and not project.show_annotator_names:
+        for pk, article in zip(meta, data, strict=True):
+            names = annotator_names(project, [*article.claims, *not_opened[pk]])
+            article.claims = {names[name]: spans for name, spans in article.claims.items()}
+            not_opened[pk] = sorted(names[name] for name in not_opened[pk])
+    figures = agreement.project_figures(data)
+    gold = dict(
+        GoldClaim.objects.filter(article__in=articles).values_list("article_id").annotate(n=Count("pk")).values_list("article_id", "n")
+    )
+    rejected = set(Rejection.objects.filter(article__in=articles).values_list("article_id", flat=True))
     rows = []
     for pk, article in zip(meta, data, strict=True):
         per_article = agreement.article_figures(article)
@@ -60,6 +84,7 @@ def dashboard(articles: QuerySet, project=None) -> dict:
                 "assigned": meta[pk][1],
                 "gold": gold.get(pk, 0),
                 "decided": pk in rejected or gold.get(pk, 0) > 0,
+                "not_opened": not_opened[pk],
             }
         )
     # Worst disagreement first; articles with nothing to compare go last.
@@ -67,7 +92,8 @@ def dashboard(articles: QuerySet, project=None) -> dict:
     total = sum(states.values())
     return {
         "figures": figures,
-        "articles": rows,
+        "articles": [row for row in rows if not row["not_opened"]],
+        "waiting": [row for row in rows if row["not_opened"]],
         "annotators": agreement.annotator_figures(data),
         "progress": {
             "assignments": total,
@@ -82,7 +108,7 @@ def dashboard(articles: QuerySet, project=None) -> dict:
 
 DASHBOARD_COLUMNS = (
     "external_id", "title", "annotators", "claims", "span_f1_exact", "span_f1_overlap", "unitizing_alpha",
-    "submitted", "assigned", "gold",
+    "submitted", "assigned", "gold", "not_opened",
 )
 
 
@@ -91,5 +117,5 @@ def dashboard_csv(rows: list[dict]) -> Iterator[str]:
     writer = csv.writer(LineBuffer())
     yield writer.writerow(DASHBOARD_COLUMNS)
     for row in rows:
-        values = [" ".join(row[c]) if c == "annotators" else row[c] for c in DASHBOARD_COLUMNS]
+        values = [" ".join(row[c]) if c in ("annotators", "not_opened") else row[c] for c in DASHBOARD_COLUMNS]
         yield writer.writerow(["" if v is None else formula_safe(v) for v in values])

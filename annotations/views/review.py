@@ -238,18 +238,12 @@ def project_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     data = reading.dashboard(project.articles.all(), project)
     if request.GET.get("format") == "csv":
         response = StreamingHttpResponse(
-            (line.encode("utf-8") for line in reading.dashboard_csv(data["articles"])),
+            (line.encode("utf-8") for line in reading.dashboard_csv(data["articles"] + data["waiting"])),
             content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = f'attachment; filename="agreement-project-{project.pk}.csv"'
         return response
-    context = {
-        "project": project,
-        **data,
-        "article_chart_height": 10 * (min(len(data["articles"]), 25) + 1),
-        "annotator_chart_height": 16 * (len(data["annotators"]) + 1),
-        "suggesters": reading.suggester_figures(project.articles.all()),
-    }
+    context = {"project": project, **data, "suggesters": reading.suggester_figures(project.articles.all())}
     return render(request, "annotations/dashboard.html", context)
 
 

@@ -8,12 +8,16 @@ from django.core.management.base import BaseCommand, CommandError
 from annotations import claim_import, workflow
 from annotations.models import ADJUDICATOR_GROUP, ANNOTATOR_GROUP, Assignment, Project
 
-# Both demo annotators' claims on two seed articles and a canonical claim linking them across
-# Arabic and Persian, as an export would hold them.
+# Both demo annotators' claims on an Arabic and a Persian seed article — agreeing on some claims,
+# differing on others in span or verdict, one claim tagged by one annotator only — and a canonical
+# claim linking them across the two languages, as an export would hold them.
 DEMO_ANNOTATIONS = settings.BASE_DIR / "demo" / "annotations.json"
-# Submitted by both demo annotators, so adjudication can be tried at once; the Persian article
-# with demo claims stays open, so annotators can add to it.
-READY_TO_ADJUDICATE = ["001_fecb8b2d1898e5e9"]
+# The adjudicator's gold claims on the Persian article, as `export_annotations --gold` writes them;
+# loaded after the annotators' claims they come from, so compare-with-gold shows something at once.
+DEMO_GOLD = settings.BASE_DIR / "demo" / "gold.json"
+# Submitted by both demo annotators: the Arabic article waits for adjudication, so it can be tried
+# at once; the Persian one is adjudicated (DEMO_GOLD).
+READY_TO_ADJUDICATE = ["001_fecb8b2d1898e5e9", "003_259b58e3c24a98a7"]
 
 GUIDELINES = """Tag each checkable statement as a claim: select the shortest stretch that states it.
 Name who made it (the claimant) and mark where the article names them.
@@ -67,25 +71,37 @@ class Command(BaseCommand):
             role = "admin" if is_staff else ", ".join(groups).lower()
             self.stdout.write(f"  {role:<12} username: {username:<12} password: {password}")
 
-    def _load_demo_annotations(self, project, annotators) -> None:
-        """Both demo annotators' claims on two seed articles and a canonical claim linked across them
-        (demo/annotations.json); the Arabic one submitted, so adjudication can be tried at once.
-        Loaded once: what is already there is skipped, and an article reopened since is left as it is."""
-        path = DEMO_ANNOTATIONS
-        if not path.exists() or not project.articles.exists():
-            return
+    def _plan(self, path, project):
+        """A demo file checked exactly as `import_annotations` checks it (nothing is written)."""
         plan = claim_import.plan_load(path.name, path.read_bytes(), project=project)
         if plan.problems:
             raise CommandError("; ".join(str(problem) for problem in plan.problems))
-        if not plan.claims and not plan.canonical:
+        return plan
+
+    def _load_demo_annotations(self, project, annotators) -> None:
+        """Both demo annotators' claims on two seed articles and a canonical claim linked across them
+        (demo/annotations.json), both articles submitted, then the gold claims on the Persian one
+        (demo/gold.json). Loaded once: what is already there is skipped, and an article reopened
+        since is left as it is (no gold is added while one of its annotators is still working)."""
+        if not DEMO_ANNOTATIONS.exists() or not project.articles.exists():
             return
-        loaded = workflow.load_claims(loads=plan.claims, canonical=plan.canonical)
-        for article in {load.article for load in plan.claims if load.article.external_id in READY_TO_ADJUDICATE}:
-            for annotator in annotators:
-                assignment = Assignment.objects.of(article, annotator)
-                if assignment is not None and not assignment.is_submitted:
-                    workflow.submit_assignment(user=annotator, article=assignment.article)
-        self.stdout.write(
-            f"Loaded {loaded.claims} demo claim(s) on {loaded.articles} article(s) and {loaded.canonical} canonical claim(s); "
-            f"{', '.join(READY_TO_ADJUDICATE)} submitted by both demo annotators."
-        )
+        plan = self._plan(DEMO_ANNOTATIONS, project)
+        if plan.claims or plan.canonical:
+            loaded = workflow.load_claims(loads=plan.claims, canonical=plan.canonical)
+            for article in {load.article for load in plan.claims if load.article.external_id in READY_TO_ADJUDICATE}:
+                for annotator in annotators:
+                    assignment = Assignment.objects.of(article, annotator)
+                    if assignment is not None and not assignment.is_submitted:
+                        workflow.submit_assignment(user=annotator, article=assignment.article)
+            self.stdout.write(
+                f"Loaded {loaded.claims} demo claim(s) on {loaded.articles} article(s) and {loaded.canonical} canonical claim(s); "
+                f"{', '.join(READY_TO_ADJUDICATE)} submitted by both demo annotators."
+            )
+        if not DEMO_GOLD.exists():
+            return
+        gold = self._plan(DEMO_GOLD, project)
+        articles = {load.article for load in gold.claims}
+        if not gold.claims or Assignment.objects.filter(article__in=articles).exclude(state=Assignment.State.SUBMITTED).exists():
+            return
+        loaded = workflow.load_claims(loads=gold.claims)
+        self.stdout.write(f"Loaded {loaded.gold} demo gold claim(s) on {', '.join(sorted(a.external_id for a in articles))}.")
