@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from annotations import reading
 from annotations.management.commands import setup_demo
-from annotations.models import Article, Assignment, Claim, GoldClaim, Project
+from annotations.models import Article, Assignment, Claim, GoldClaim, Project, Suggestion
 
 pytestmark = pytest.mark.django_db
 ARABIC, PERSIAN = setup_demo.READY_TO_ADJUDICATE
@@ -84,12 +84,15 @@ def test_running_setup_again_changes_nothing(demo):
             sorted(Assignment.objects.values_list("pk", "state", "submitted_at")),
             Claim.history.count(),
             GoldClaim.history.count(),
+            sorted(Suggestion.objects.values_list("pk", "start", "end")),
         )
 
+    assert Suggestion.objects.exists()  # the built-in suggester ran on the open articles
     before = state()
     out = StringIO()
     call_command("setup_demo", stdout=out)
-    assert state() == before and "Loaded" not in out.getvalue()
+    assert state() == before
+    assert "demo claim" not in out.getvalue() and "Loaded 0 suggestion(s); " in out.getvalue()
 
 
 def test_the_demo_files_are_checked_like_import_annotations(settings, tmp_path, monkeypatch):

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from annotations import claim_import, workflow
@@ -66,6 +67,8 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"Created {assigned} new assignment(s) in project {project.name!r}.")
         self._load_demo_annotations(project, annotators)
+        # The built-in suggester's proposals on the open articles (docs/suggestions.md); a re-run adds none.
+        call_command("suggest_claims", suggester="attribution", project=project.name, stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo logins:"))
         for username, password, groups, is_staff in DEMO_USERS:
             role = "admin" if is_staff else ", ".join(groups).lower()
