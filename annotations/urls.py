@@ -22,6 +22,7 @@ urlpatterns = [
     path("projects/<int:pk>/dashboard/", review.project_dashboard, name="project_dashboard"),
     path("claims/<int:pk>/edit/", views.claim_update, name="claim_update"),
     path("claims/<int:pk>/delete/", views.claim_delete, name="claim_delete"),
+    path("claims/<int:pk>/restore/", views.claim_restore, name="claim_restore"),
     path("export/", views.export_download, name="export_download"),
     path("canonical/", canonical.canonical_list, name="canonical_list"),
     path("canonical/<int:pk>/", canonical.canonical_detail, name="canonical_detail"),

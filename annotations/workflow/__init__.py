@@ -23,15 +23,18 @@ from .adjudicating import (  # noqa: F401
 from .annotating import (  # noqa: F401
     FROZEN,
     NOT_FETCHED,
+    RestoreRefused,
     StaleVersion,
     TokenReused,
     assign_articles,
     check_can_annotate,
     check_can_change_claim,
+    check_can_restore_claim,
     check_can_submit,
     create_claim,
     delete_claim,
     load_claims,
+    restore_claim,
     submit_assignment,
     update_claim,
 )

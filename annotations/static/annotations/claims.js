@@ -1,0 +1,106 @@
+/*
+ * The claim list of the annotation and adjudication pages (after annotate.js):
+ * linking highlights and list items, moving between claims, putting a new claim
+ * in text order, and the Undo message after a deletion.
+ */
+(function () {
+  "use strict";
+  const A = window.FactcheckAnnotate;
+  if (!A) return;
+  const { el, index, hooks } = A;
+
+  function focusClaim(li, scrollText) {
+    A.activeId = li.dataset.claimId;
+    for (const item of A.allItems()) item.classList.toggle("active", item === li);
+    li.focus({ preventScroll: true });
+    li.scrollIntoView({ block: "nearest" });
+    if (scrollText) A.scrollToSpan(Number(li.dataset.start), Number(li.dataset.end));
+    A.paint();
+  }
+
+  /** Focus the next (1) or previous (-1) of the user's claims, in text order, round the end. */
+  function step(direction) {
+    const items = A.claimItems();
+    if (!items.length) return;
+    const at = items.findIndex((li) => li.dataset.claimId === A.activeId);
+    const next = at < 0 ? (direction > 0 ? 0 : items.length - 1) : (at + direction + items.length) % items.length;
+    focusClaim(items[next], true);
+  }
+
+  function caretOffset(x, y) {
+    if (document.caretPositionFromPoint) {
+      const pos = document.caretPositionFromPoint(x, y);
+      if (pos && el.contains(pos.offsetNode)) return A.u16Offset(pos.offsetNode, pos.offset);
+    } else if (document.caretRangeFromPoint) {
+      const range = document.caretRangeFromPoint(x, y);
+      if (range && el.contains(range.startContainer)) return A.u16Offset(range.startContainer, range.startOffset);
+    }
+    return null;
+  }
+
+  function claimAt(cp) {
+    const hits = A.allItems().filter((li) => Number(li.dataset.start) <= cp && cp < Number(li.dataset.end));
+    hits.sort((a, b) => (a.dataset.end - a.dataset.start) - (b.dataset.end - b.dataset.start));
+    return hits[0] || null;
+  }
+
+  el.addEventListener("click", (event) => {
+    const selection = document.getSelection();
+    if (selection && !selection.isCollapsed) return;
+    const u16 = caretOffset(event.clientX, event.clientY);
+    if (u16 === null) return;
+    const cp = index.toCodePoint(u16);
+    const li = claimAt(cp) || (cp > 0 ? claimAt(cp - 1) : null);
+    if (li) focusClaim(li, false);
+  });
+
+  document.addEventListener("click", (event) => {
+    const li = event.target.closest(A.ALL_CLAIMS);
+    if (li && !event.target.closest("a, button, form")) focusClaim(li, true);
+  });
+
+  /** A new claim arrives as one list item at the end: put it in text order, once, and tell the form. */
+  function placeNewClaim() {
+    const list = document.getElementById(hooks.claims);
+    const item = list && list.lastElementChild;
+    if (!item || !item.classList.contains("claim")) return;
+    for (const other of list.querySelectorAll(`#${CSS.escape(item.id)}`)) {
+      if (other !== item) other.remove(); // a retried request returns the claim it already made
+    }
+    for (const empty of list.querySelectorAll(".empty")) empty.remove();
+    const key = (li) => [Number(li.dataset.start), Number(li.dataset.end), Number(li.dataset.claimId)];
+    const mine = key(item);
+    const after = Array.from(list.children).find((li) => {
+      if (li === item) return false;
+      const theirs = key(li);
+      return theirs[0] > mine[0] || (theirs[0] === mine[0] && (theirs[1] > mine[1] || (theirs[1] === mine[1] && theirs[2] > mine[2])));
+    });
+    if (after) list.insertBefore(item, after);
+    document.dispatchEvent(new CustomEvent("factcheck:created"));
+  }
+
+  document.body.addEventListener("htmx:afterSwap", (event) => {
+    const source = event.detail.requestConfig && event.detail.requestConfig.elt;
+    if (event.detail.target && event.detail.target.id === hooks.claims && source && source.id === hooks.form && source.dataset.mode === "create" && event.detail.xhr.status === 200 && !event.detail.xhr.getResponseHeader("HX-Retarget")) {
+      placeNewClaim();
+    }
+  });
+
+  // The Undo message a deletion answers with (#undo, swapped in out of band, before the
+  // list): it goes after UNDO_MS; the claim stays restorable from "Deleted claims".
+  const UNDO_MS = 10000;
+  let undoTimer = null;
+  document.body.addEventListener("htmx:afterSettle", () => {
+    const undo = document.getElementById("undo");
+    if (!undo || undo.dataset.shown) return;
+    undo.dataset.shown = "1"; // this message's timer is set
+    clearTimeout(undoTimer);
+    if (undo.hidden) return;
+    // Focus moves to Undo when it was on what the deletion removed (the claim, its button).
+    if (!document.activeElement || document.activeElement === document.body) undo.querySelector("button").focus();
+    undoTimer = setTimeout(() => { undo.hidden = true; }, UNDO_MS);
+  });
+
+  A.focusClaim = focusClaim;
+  A.step = step;
+})();
