@@ -137,14 +137,17 @@ def _created_response(request: HttpRequest, article: Article, claim: Claim, assi
 
 
 def _saved_response(request: HttpRequest, article: Article, *, deleted: Claim | None = None) -> HttpResponse:
-    """After an edit or a deletion: the claim list, plus a fresh form (and, after a deletion,
-    the Undo message) swapped out of band."""
+    """After an edit: the claim list, plus a fresh form swapped out of band. After a deletion:
+    the list and the Undo message; the form is left as it is (a new claim being made there is
+    not lost; claims.js closes an edit of the deleted claim)."""
     if not request.htmx:
         return redirect(article)
     context = _page_context(request, article, None)
     body = render_to_string(f"{PAGE}#claim-list", context, request=request)
-    body += render_to_string(f"{PAGE}#claim-form", {**context, "oob": True}, request=request)
-    body += render_to_string(f"{PAGE}#undo", {**context, "undo": deleted, "oob": True}, request=request)
+    if deleted is None:
+        body += render_to_string(f"{PAGE}#claim-form", {**context, "oob": True}, request=request)
+    else:
+        body += render_to_string(f"{PAGE}#undo", {**context, "undo": deleted, "oob": True}, request=request)
     return HttpResponse(body)
 
 

@@ -1,13 +1,12 @@
 /*
  * The DOM glue of the annotation and adjudication pages: sends a selection in
  * #article-text to the server as raw code points and puts the span it answers
- * with into the form, marks the claimant, and paints claims with the CSS Custom
- * Highlight API (which leaves the text and Arabic joining untouched). The page's
+ * with into the form, and marks the claimant. The page's
  * root element names the form and the list this drives (data-form, data-claims)
  * and the URL that snaps selections (data-selection-url).
  *
  * The other files of the page build on what this one shares as
- * window.FactcheckAnnotate: claims.js (the claim list), keyboard.js (the caret
+ * window.FactcheckAnnotate: claims.js (highlights and the claim list), keyboard.js (the caret
  * and the shortcuts) and, on the annotation page, form.js (drafts and labels).
  * Each htmx swap ends with a "factcheck:refresh" event on the document.
  */
@@ -22,7 +21,6 @@
   // The parser may split a long text into several nodes; one node is simpler.
   el.normalize();
   const index = new O.TextIndex(el.textContent);
-  const canHighlight = typeof CSS !== "undefined" && CSS.highlights && typeof Highlight === "function";
   // Claimant mode takes one selection, once it is complete. A drag or Shift+arrows
   // fire a selectionchange for every letter crossed, and those events are queued,
   // so they may even arrive after the button is released. The claimant is therefore
@@ -58,9 +56,10 @@
   const snapWords = () => document.getElementById("snap-words");
   const A = (window.FactcheckAnnotate = {
     el: el, index: index, hooks: hooks, form: form, CLAIMS: CLAIMS, ALL_CLAIMS: ALL_CLAIMS,
-    claimItems: claimItems, allItems: allItems, activeId: null,
-    rangeFor: rangeFor, u16Offset: u16Offset, selectedUtf16: selectedUtf16, scrollToSpan: scrollToSpan,
-    setValue: setValue, showSelection: showSelection, paint: paint, showNotice: showNotice, isTyping: isTyping,
+    layerItems: layerItems, claimItems: claimItems, allItems: allItems, activeId: null,
+    rangeFor: rangeFor, u16Offset: u16Offset, selectedUtf16: selectedUtf16,
+    setValue: setValue, showSelection: showSelection, showNotice: showNotice, isTyping: isTyping,
+    paint: () => {}, // claims.js paints the highlights
     cancel: cancel, toggleAnchoring: () => setAnchoring(!anchoringSource), isAnchoring: () => anchoringSource,
   });
 
@@ -133,7 +132,7 @@
     document.getElementById("source-preview").textContent = sourceQuote ? sourceQuote.value : "";
     const anchor = document.getElementById("anchor-source");
     if (anchor) anchor.setAttribute("aria-pressed", anchoringSource ? "true" : "false");
-    paint();
+    A.paint();
   }
 
   function onSelectionChange() {
@@ -257,54 +256,6 @@
     claimantKey = "";
     for (const name of ["source_start", "source_end", "source_quote"]) setValue(name, "");
     showSelection();
-  }
-
-  function paint() {
-    if (!canHighlight) return;
-    const single = new Highlight();
-    const overlap = new Highlight();
-    const claimant = new Highlight();
-    const active = new Highlight();
-    const pending = new Highlight();
-    const gold = new Highlight();
-    const other = new Highlight();
-    for (const li of layerItems("#gold-list .claim")) gold.add(rangeFor(Number(li.dataset.start), Number(li.dataset.end)));
-    for (const li of layerItems("#others-list .claim")) other.add(rangeFor(Number(li.dataset.start), Number(li.dataset.end)));
-    const spans = claimItems().map((li) => [Number(li.dataset.start), Number(li.dataset.end)]);
-    for (const piece of O.coverage(spans)) {
-      (piece.depth > 1 ? overlap : single).add(rangeFor(piece.start, piece.end));
-    }
-    for (const li of allItems()) {
-      if (li.dataset.sourceStart !== undefined) {
-        claimant.add(rangeFor(Number(li.dataset.sourceStart), Number(li.dataset.sourceEnd)));
-      }
-      if (li.dataset.claimId === A.activeId) active.add(rangeFor(Number(li.dataset.start), Number(li.dataset.end)));
-    }
-    const f = form();
-    if (f && f.elements.namedItem("start").value !== "") {
-      pending.add(rangeFor(Number(f.elements.namedItem("start").value), Number(f.elements.namedItem("end").value)));
-    }
-    if (f && f.elements.namedItem("source_start") && f.elements.namedItem("source_start").value !== "") {
-      pending.add(rangeFor(Number(f.elements.namedItem("source_start").value), Number(f.elements.namedItem("source_end").value)));
-    }
-    other.priority = 1;
-    gold.priority = 1;
-    overlap.priority = 1;
-    claimant.priority = 2;
-    active.priority = 3;
-    pending.priority = 4;
-    CSS.highlights.set("claim", single);
-    CSS.highlights.set("claim-overlap", overlap);
-    CSS.highlights.set("claimant", claimant);
-    CSS.highlights.set("claim-active", active);
-    CSS.highlights.set("claim-pending", pending);
-    CSS.highlights.set("gold", gold);
-    CSS.highlights.set("claim-other", other);
-  }
-
-  function scrollToSpan(start, end) {
-    const rect = rangeFor(start, end).getBoundingClientRect();
-    if (rect.top < 0 || rect.bottom > window.innerHeight) window.scrollBy({ top: rect.top - window.innerHeight / 3 });
   }
 
   function cancel() {
@@ -473,10 +424,4 @@
     showNotice(document.getElementById("notice").dataset.offline);
   });
   refresh();
-  // A page opened on a span (a search hit's ?start=&end=) holds it in the form already,
-  // highlighted as the selection: bring it into view.
-  const opened = form();
-  if (opened && opened.elements.namedItem("start").value !== "") {
-    scrollToSpan(Number(opened.elements.namedItem("start").value), Number(opened.elements.namedItem("end").value));
-  }
 })();

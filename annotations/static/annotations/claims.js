@@ -1,20 +1,72 @@
 /*
- * The claim list of the annotation and adjudication pages (after annotate.js):
- * linking highlights and list items, moving between claims, putting a new claim
- * in text order, and the Undo message after a deletion.
+ * The claims of the annotation and adjudication pages (after annotate.js): painted
+ * in the text with the CSS Custom Highlight API (which leaves the text and Arabic
+ * joining untouched), highlights and list items linked, moving between claims, a
+ * new claim put in text order, and the Undo message after a deletion.
  */
 (function () {
   "use strict";
   const A = window.FactcheckAnnotate;
   if (!A) return;
   const { el, index, hooks } = A;
+  const O = window.FactcheckOffsets;
+  const canHighlight = typeof CSS !== "undefined" && CSS.highlights && typeof Highlight === "function";
+
+  function paint() {
+    if (!canHighlight) return;
+    const single = new Highlight();
+    const overlap = new Highlight();
+    const claimant = new Highlight();
+    const active = new Highlight();
+    const pending = new Highlight();
+    const gold = new Highlight();
+    const other = new Highlight();
+    for (const li of A.layerItems("#gold-list .claim")) gold.add(A.rangeFor(Number(li.dataset.start), Number(li.dataset.end)));
+    for (const li of A.layerItems("#others-list .claim")) other.add(A.rangeFor(Number(li.dataset.start), Number(li.dataset.end)));
+    const spans = A.claimItems().map((li) => [Number(li.dataset.start), Number(li.dataset.end)]);
+    for (const piece of O.coverage(spans)) {
+      (piece.depth > 1 ? overlap : single).add(A.rangeFor(piece.start, piece.end));
+    }
+    for (const li of A.allItems()) {
+      if (li.dataset.sourceStart !== undefined) {
+        claimant.add(A.rangeFor(Number(li.dataset.sourceStart), Number(li.dataset.sourceEnd)));
+      }
+      if (li.dataset.claimId === A.activeId) active.add(A.rangeFor(Number(li.dataset.start), Number(li.dataset.end)));
+    }
+    const f = A.form();
+    if (f && f.elements.namedItem("start").value !== "") {
+      pending.add(A.rangeFor(Number(f.elements.namedItem("start").value), Number(f.elements.namedItem("end").value)));
+    }
+    if (f && f.elements.namedItem("source_start") && f.elements.namedItem("source_start").value !== "") {
+      pending.add(A.rangeFor(Number(f.elements.namedItem("source_start").value), Number(f.elements.namedItem("source_end").value)));
+    }
+    other.priority = 1;
+    gold.priority = 1;
+    overlap.priority = 1;
+    claimant.priority = 2;
+    active.priority = 3;
+    pending.priority = 4;
+    CSS.highlights.set("claim", single);
+    CSS.highlights.set("claim-overlap", overlap);
+    CSS.highlights.set("claimant", claimant);
+    CSS.highlights.set("claim-active", active);
+    CSS.highlights.set("claim-pending", pending);
+    CSS.highlights.set("gold", gold);
+    CSS.highlights.set("claim-other", other);
+  }
+
+  function scrollToSpan(start, end) {
+    const rect = A.rangeFor(start, end).getBoundingClientRect();
+    if (rect.top < 0 || rect.bottom > window.innerHeight) window.scrollBy({ top: rect.top - window.innerHeight / 3 });
+  }
+
 
   function focusClaim(li, scrollText) {
     A.activeId = li.dataset.claimId;
     for (const item of A.allItems()) item.classList.toggle("active", item === li);
     li.focus({ preventScroll: true });
     li.scrollIntoView({ block: "nearest" });
-    if (scrollText) A.scrollToSpan(Number(li.dataset.start), Number(li.dataset.end));
+    if (scrollText) scrollToSpan(Number(li.dataset.start), Number(li.dataset.end));
     A.paint();
   }
 
@@ -96,6 +148,8 @@
     undo.dataset.shown = "1"; // this message's timer is set
     clearTimeout(undoTimer);
     if (undo.hidden) return;
+    const f = A.form();
+    if (f && f.dataset.mode === "edit" && !document.getElementById(`claim-${f.dataset.claimId}`)) A.cancel(); // its claim is gone
     // Focus moves to Undo when it was on what the deletion removed (the claim, its button).
     if (!document.activeElement || document.activeElement === document.body) undo.querySelector("button").focus();
     undoTimer = setTimeout(() => { undo.hidden = true; }, UNDO_MS);
@@ -103,4 +157,12 @@
 
   A.focusClaim = focusClaim;
   A.step = step;
+  A.paint = paint;
+  paint();
+  // A page opened on a span (a search hit's ?start=&end=) holds it in the form already,
+  // highlighted as the selection: bring it into view.
+  const opened = A.form();
+  if (opened && opened.elements.namedItem("start").value !== "") {
+    scrollToSpan(Number(opened.elements.namedItem("start").value), Number(opened.elements.namedItem("end").value));
+  }
 })();
