@@ -131,6 +131,12 @@ def test_a_whole_claim_with_the_keyboard_in_persian(page, live_server, setup, an
     page.wait_for_function("() => document.querySelectorAll('#claim-list .claim').length === 1")
     restored = Claim.objects.get()
     assert (restored.pk, restored.quote, restored.verification_status_id, restored.version) == (claim.pk, quote, verdict, 3)
+    # An edit opened at its own address (a new tab, a reload): Esc cancels it, and the address bar
+    # is the article's again.
+    page.goto(live_server.url + f"/claims/{claim.pk}/edit/")
+    page.keyboard.press("Escape")
+    page.wait_for_selector("#claim-form[data-mode=create]")
+    assert page.evaluate("() => location.pathname") == article.get_absolute_url()
 
 
 def test_a_whole_claim_with_the_keyboard_in_arabic_survives_a_reload(page, live_server, setup, annotator):
