@@ -69,6 +69,11 @@ def choose(page, name: str, key: int) -> str:
     return value
 
 
+def settled(page) -> None:
+    """Wait until htmx has finished swapping and processing what a response brought."""
+    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
+
+
 def wait_for_quote(page, quote: str, field: str = "quote") -> None:
     page.wait_for_function("([f, q]) => document.getElementById('claim-form').elements[f].value === q", arg=[field, quote])
 
@@ -118,6 +123,7 @@ def test_a_whole_claim_with_the_keyboard_in_persian(page, live_server, setup, an
     verdict = choose(page, "verification_status", 3)
     page.keyboard.press("Control+Enter")
     page.wait_for_selector("#claim-form[data-mode=create]")
+    settled(page)
     claim.refresh_from_db()
     assert (claim.verification_status_id, claim.version) == (verdict, 2)
     assert page.evaluate("() => location.pathname") == article.get_absolute_url()
@@ -139,9 +145,10 @@ def test_a_whole_claim_with_the_keyboard_in_persian(page, live_server, setup, an
     assert page.evaluate("() => location.pathname") == article.get_absolute_url()
 
 
-def test_a_whole_claim_with_the_keyboard_in_arabic_survives_a_reload(page, live_server, setup, annotator):
+def test_a_whole_claim_with_the_keyboard_in_arabic_survives_a_reload_then_the_next_article(page, live_server, setup, annotator):
     text = seed(ARABIC_SEED)
     article = setup(text)
+    following = setup(seed(PERSIAN_SEED))
     login(page, live_server, annotator)
     page.goto(live_server.url + article.get_absolute_url())
     # The claim without the conjunction و written onto it: the caret moves by letter into the word.
@@ -174,3 +181,6 @@ def test_a_whole_claim_with_the_keyboard_in_arabic_survives_a_reload(page, live_
     assert page.evaluate("() => Object.keys(localStorage).filter(k => k.startsWith('factcheck-draft:')).length") == 0
     page.reload()
     assert dialogs == ["beforeunload"]
+    # On to the next article of the queue.
+    page.keyboard.press("Alt+KeyN")
+    page.wait_for_url(live_server.url + following.get_absolute_url())

@@ -137,6 +137,7 @@
     else if (event.key === "Delete") action = li.querySelector('.actions form[action$="/delete/"] button');
     if (!action) return false;
     event.preventDefault();
+    htmx.process(li); // a list just swapped in may not be set up by htmx yet: no full page load
     action.click();
     return true;
   }
