@@ -22,6 +22,7 @@ urlpatterns = [
     path("projects/<int:pk>/dashboard/", review.project_dashboard, name="project_dashboard"),
     path("claims/<int:pk>/edit/", views.claim_update, name="claim_update"),
     path("claims/<int:pk>/delete/", views.claim_delete, name="claim_delete"),
+    path("claims/<int:pk>/restore/", views.claim_restore, name="claim_restore"),
     path("export/", views.export_download, name="export_download"),
     path("suggestions/<int:pk>/accept/", suggestions.suggestion_accept, name="suggestion_accept"),
     path("suggestions/<int:pk>/reject/", suggestions.suggestion_reject, name="suggestion_reject"),

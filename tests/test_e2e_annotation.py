@@ -191,7 +191,7 @@ def test_a_stale_edit_in_a_second_tab_is_refused_and_shows_the_stored_claim(brow
     first.fill("#claim-form textarea[name=note]", "my careful note")
     first.click("#save-claim")
     first.wait_for_selector("#claim-form [data-code=stale]")
-    assert "v2" in first.inner_text(f"#claim-{claim.pk}")
+    assert first.input_value(f"#claim-{claim.pk} input[name=version]") == "2"  # the list shows the stored claim
     assert first.input_value("#claim-form textarea[name=note]") == "my careful note"  # nothing typed is lost
     claim.refresh_from_db()
     assert (claim.verification_status_id, claim.version) == ("true", 2)

@@ -59,8 +59,9 @@ def test_two_annotators_then_adjudication_in_the_browser(browser, live_server, p
             start = text.index(quote)
             select(page, text, start, start + len(quote))
             save(page, "mostly_true" if count == 1 else ("false" if user == annotator else "mixed"), count)
+        page.once("dialog", lambda dialog: dialog.accept())  # "Submit this article?"
         page.click(".submit-article button")
-        page.wait_for_url(f"{live_server.url}/articles/")
+        page.wait_for_url(f"{live_server.url}/articles/")  # no other article in the queue
         context.close()
     context = browser.new_context(viewport={"width": 1400, "height": 1100})
     page = context.new_page()

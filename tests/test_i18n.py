@@ -93,7 +93,7 @@ def eval_plural(expression: str, n: int) -> int:
 # of its pages. A URL name in neither PAGES nor NOT_PAGES fails test_every_page_is_covered.
 NOT_PAGES = {
     # Writes (POST only) and downloads: they answer with a redirect, a partial or a file.
-    "claim_create", "claim_delete", "assignment_submit", "gold_create", "group_accept", "group_reject",
+    "claim_create", "claim_delete", "claim_restore", "assignment_submit", "gold_create", "group_accept", "group_reject",
     "gold_accept_unanimous", "gold_delete", "rejection_delete", "assignment_reopen", "export_download",
     "logout", "set_language", "canonical_update", "evidence_create", "evidence_delete",
     "suggestion_accept", "suggestion_reject", "suggestions_accept_above",
@@ -288,7 +288,7 @@ def _found(fragment: str, text: str) -> bool:
 
 # Latin words an Arabic or Persian page of the app may show: key names, format names, the
 # figures' name, a claim's version ("v1"), language codes, the evidence placeholder.
-LATIN_ALLOWED = re.compile(r"^(Ctrl|Enter|Esc|Alt|C|x|e|Delete|F1|CSV|JSON|JSONL|JSON-LD|ClaimReview|https|v\d+|ar|fa|en)$")
+LATIN_ALLOWED = re.compile(r"^(Ctrl|Enter|Esc|Alt|Shift|Tab|Del|Delete|C|N|P|T|x|e|F1|CSV|JSON|JSONL|JSON-LD|ClaimReview|https|v\d+|ar|fa|en)$")
 
 
 @pytest.mark.parametrize("language", TRANSLATED)

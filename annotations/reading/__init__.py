@@ -7,9 +7,9 @@ See docs/architecture.md.
 """
 
 from .adjudication import adjudication  # noqa: E402, F401
-from .articles import queue, with_progress  # noqa: E402, F401
+from .articles import neighbours, queue, with_progress  # noqa: E402, F401
 from .canonical import canonical_page, canonical_rows, verdict_label, visible_appearances, visible_canonical  # noqa: E402, F401
-from .claim_list import own_claims  # noqa: E402, F401
+from .claim_list import deleted_claims, own_claims  # noqa: E402, F401
 from .compare import compare_with_gold  # noqa: E402, F401
 from .dashboard import DASHBOARD_COLUMNS, dashboard, dashboard_csv  # noqa: E402, F401
 from .names import annotator_names, pseudonym  # noqa: E402, F401

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from django.db.models import Case, Count, OuterRef, QuerySet, Subquery, When
+from django.db.models import Case, Count, Max, Min, OuterRef, Q, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 
 from ..models import Assignment, Claim, is_adjudicator
 
@@ -38,3 +39,12 @@ def queue(user) -> dict | None:
         "submitted": counts[Assignment.State.SUBMITTED],
         "next": upcoming.article if upcoming else None,
     }
+
+
+def neighbours(user, article) -> dict:
+    """The articles assigned to the user just before and after this one (by id): one query."""
+    around = Assignment.objects.filter(annotator=user).aggregate(
+        previous=Max("article_id", filter=Q(article_id__lt=article.pk)),
+        next=Min("article_id", filter=Q(article_id__gt=article.pk)),
+    )
+    return {key: reverse("article_detail", args=[pk]) for key, pk in around.items() if pk is not None}

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 
 from django.db import connections
+from django.db.models import Exists, OuterRef
 
 from ..models import Claim, SourceKind
 
@@ -101,3 +102,17 @@ def own_claims(article, user) -> list[ListedClaim]:
     with connection.cursor() as cursor:
         cursor.execute(sql, [ids.get(value, value) for value in params])
         return [ListedClaim(row) for row in cursor.fetchall()]
+
+
+def deleted_claims(article, user):
+    """The user's claims on an article that are deleted now (their deletion records), newest first.
+
+    Read only when the page's "Deleted claims" section is opened: the history table has
+    no index on article or annotator (models/history.py), and the page's own load stays as it was.
+    """
+    later = Claim.history.filter(id=OuterRef("id"), history_id__gt=OuterRef("history_id"))
+    return (
+        Claim.history.filter(article=article, annotator=user, history_type="-")
+        .exclude(Exists(later))
+        .order_by("-history_date", "-history_id")
+    )

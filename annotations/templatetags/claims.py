@@ -155,7 +155,7 @@ class _OwnItems:
             f'<form method="post" action="{url}'
         )
         self.version = (
-            f'/delete/" hx-target="#claim-list" hx-swap="outerHTML" hx-confirm="{labels["delete_confirm"]}" class="inline">'
+            f'/delete/" hx-target="#claim-list" hx-swap="outerHTML" class="inline">'
             f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(csrf_token)}">'
             f'<input type="hidden" name="version" value="'
         )
@@ -170,7 +170,9 @@ class _OwnItems:
             actions = self.frozen
         elif self.can_annotate:
             actions = f"{self.edit}{pk}{self.delete}{pk}{self.version}{version}{self.end}"
-        footer = f'<p class="muted" dir="ltr">{int(claim.start)}–{int(claim.end)} · v{version}</p>'
+        # Offsets and the version are for scripts and tests (data-start, data-end, the form's
+        # version), not shown to annotators.
+        footer = ""
         if self.can_link:
             footer += _canonical_slot(claim, kind="claim", base=self.claims_url, labels=self.labels)
         return item_html(claim, article=self.article, labels=self.labels, footer=footer, actions=actions)

@@ -6,6 +6,7 @@ from .annotate import (  # noqa: F401
     assignment_submit,
     claim_create,
     claim_delete,
+    claim_restore,
     claim_update,
     export_download,
     home,

@@ -29,6 +29,7 @@ from .common import answer_selection, claim_labels, isolated, kept_at_version, s
 
 PAGE = "annotations/article_detail.html"
 ARTICLES_PER_PAGE = 50
+DELETED_SHOWN = 50
 TOKEN_REUSED = gettext_lazy(
     "This form was already used to save a different claim, so nothing was saved. Check the form and save again."
 )
@@ -86,8 +87,12 @@ def _page_context(
             lambda: list(Suggestion.objects.filter(article=article).undecided_by(user).order_by("-score", "start", "pk"))
             if can_annotate else []
         ),
+        # Asked for only when the "Deleted claims" section is opened (its partial, or ?deleted=1).
+        "show_deleted": request.GET.get("deleted") == "1" or bool(request.htmx and request.htmx.target == "deleted-claims"),
+        "deleted": SimpleLazyObject(lambda: list(reading.deleted_claims(article, user)[:DELETED_SHOWN])),
         "form": form if form is not None else ClaimForm(article=article),
         "editing": editing,
+        "neighbours": SimpleLazyObject(lambda: reading.neighbours(user, article)),
         "labels": claim_labels(),
         "claims_url": _claims_url(),
         # Only the annotator's own claimants: in blind mode nobody sees the sources others chose.
@@ -140,13 +145,18 @@ def _created_response(request: HttpRequest, article: Article, claim: Claim, assi
     return HttpResponse(body)
 
 
-def _saved_response(request: HttpRequest, article: Article) -> HttpResponse:
-    """After an edit or a deletion: the claim list, plus a fresh form swapped out of band."""
+def _saved_response(request: HttpRequest, article: Article, *, deleted: Claim | None = None) -> HttpResponse:
+    """After an edit: the claim list, plus a fresh form swapped out of band. After a deletion:
+    the list and the Undo message; the form is left as it is (a new claim being made there is
+    not lost; claims.js closes an edit of the deleted claim)."""
     if not request.htmx:
         return redirect(article)
     context = _page_context(request, article, None)
     body = render_to_string(f"{PAGE}#claim-list", context, request=request)
-    body += render_to_string(f"{PAGE}#claim-form", {**context, "oob": True}, request=request)
+    if deleted is None:
+        body += render_to_string(f"{PAGE}#claim-form", {**context, "oob": True}, request=request)
+    else:
+        body += render_to_string(f"{PAGE}#undo", {**context, "undo": deleted, "oob": True}, request=request)
     return HttpResponse(body)
 
 
@@ -219,7 +229,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return answer
     form = ClaimForm(article=article, initial=initial) if initial else None
     target = request.htmx.target if request.htmx else None
-    partial = target if target in ("claim-list", "claim-form", "suggestion-list") else ""
+    partial = target if target in ("claim-list", "claim-form", "suggestion-list", "deleted-claims") else ""
     return _render_page(request, article, form=form, partial=partial, assignment=assignment)
 
 
@@ -311,7 +321,37 @@ def claim_delete(request: HttpRequest, pk: int) -> HttpResponse:
         return reswap(response, "none")
     if not request.htmx:
         messages.success(request, _("Claim deleted."))
-    return _saved_response(request, article)
+    return _saved_response(request, article, deleted=claim)
+
+
+@require_POST
+@login_required
+def claim_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    """Put back one of the user's deleted claims (Undo, or later from "Deleted claims")."""
+    record = (
+        Claim.history.select_related("article__project")
+        .filter(id=pk, annotator=request.user, article__in=Article.objects.visible_to(request.user))
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
+    if record is None:
+        raise Http404  # as _own_claim: another annotator's claim does not exist for this one
+    article = record.article
+    try:
+        workflow.restore_claim(
+            user=request.user, record=record, version=whole_number(request.POST.get("version", ""), digits=9),
+            form_class=ClaimForm,
+        )
+    except workflow.RestoreRefused as refused:
+        return reswap(HttpResponse(format_html('<p id="error-message">{}</p>', refused), status=409), "none")
+    if not request.htmx:
+        messages.success(request, _("Claim restored."))
+        return redirect(article)
+    context = _page_context(request, article, None)
+    body = render_to_string(f"{PAGE}#claim-list", context, request=request)
+    body += render_to_string(f"{PAGE}#undo", {**context, "oob": True}, request=request)
+    body += render_to_string(f"{PAGE}#deleted-claims", {**context, "oob": True, "show_deleted": True}, request=request)
+    return HttpResponse(body)
 
 
 @require_POST
@@ -321,7 +361,8 @@ def assignment_submit(request: HttpRequest, pk: int) -> HttpResponse:
     article = _visible_article(request, pk)
     workflow.submit_assignment(user=request.user, article=article)
     messages.success(request, _("Submitted “%(title)s”. Thank you.") % {"title": isolated(str(article))})
-    return redirect("article_list")
+    queue = reading.queue(request.user)
+    return redirect(queue["next"] if queue and queue["next"] else "article_list")
 
 
 @require_safe

@@ -211,6 +211,56 @@ def delete_claim(*, user, claim: Claim, version: int | None) -> None:
         matching.refresh_keys(linked)
 
 
+class RestoreRefused(Exception):
+    """A deleted claim that cannot be put back (any more): the message says why."""
+
+
+def check_can_restore_claim(*, user, record) -> None:
+    """Only its own annotator restores a deleted claim, while they may still annotate the article."""
+    if record.annotator_id != user.pk:
+        raise PermissionDenied(_("Only the annotator who made a claim can restore it."))
+    check_can_annotate(user=user, article=record.article)
+
+
+def restore_claim(*, user, record, version: int | None, form_class) -> Claim:
+    """Put back a deleted claim (its deletion `record`) as it was, when deleted at `version`.
+
+    It is validated as the annotation form validates a claim (`form_class`, with the
+    labels it had even if retired since), keeps its id and continues its history
+    after the newest version it knows; a deletion that is not the claim's latest
+    change, or at another version than the one shown, is refused as stale.
+    """
+    check_can_restore_claim(user=user, record=record)
+    if version is None or record.version != version or record.history_type != "-":
+        raise RestoreRefused(_("This claim was changed elsewhere since it was deleted; reload the page."))
+    stale = _("This claim has already been restored.")
+    with transaction.atomic():
+        if Claim.objects.filter(pk=record.id).exists() or Claim.history.filter(id=record.id, history_id__gt=record.history_id).exists():
+            raise RestoreRefused(stale)
+        old = record.instance
+        try:
+            form = form_class(article=record.article, instance=old)
+        except Source.DoesNotExist:
+            raise RestoreRefused(_("This claim's claimant no longer exists, so it cannot be restored.")) from None
+        data = {name: "" if value is None else value for name, value in form.initial.items()}
+        form = form_class(data, article=record.article, restoring=True)
+        if not form.is_valid():
+            problems = [str(message) for messages in form.errors.values() for message in messages]
+            raise RestoreRefused(_("This claim cannot be restored: %(problems)s") % {"problems": " ".join(problems)})
+        claim = Claim(pk=record.id, article=record.article, annotator=user, created_at=old.created_at)
+        if old.client_token and not Claim.objects.filter(annotator=user, client_token=old.client_token).exists():
+            claim.client_token = old.client_token  # a replay of the form that made it still finds it
+        _apply(claim, form.cleaned_data)
+        claim.version = max(Claim.history.filter(id=record.id).values_list("version", flat=True)) + 1
+        try:
+            with transaction.atomic():
+                claim.save(force_insert=True)
+        except IntegrityError:
+            raise RestoreRefused(stale) from None  # restored at the same moment elsewhere
+        Claim.objects.filter(pk=claim.pk).update(created_at=old.created_at)  # when it was first made
+    return claim
+
+
 def check_can_submit(*, user, article: Article) -> Assignment:
     assignment = Assignment.objects.of(article, user)
     if assignment is None:

@@ -55,3 +55,45 @@ test("coverage splits overlapping spans by depth", () => {
     { start: 20, end: 22, depth: 1 },
   ]);
 });
+
+test("caretStop never stops between the halves of a surrogate pair", () => {
+  const index = new O.TextIndex("a😀b");
+  assert.equal(index.caretStop(2, 1), 3); // moving forward into the pair: past it
+  assert.equal(index.caretStop(2, 3), 1); // moving back into it: before it
+  for (const at of [0, 1, 3, 4]) assert.equal(index.caretStop(at, 0), at); // boundaries stay
+  assert.equal(index.caretStop(99, 0), 4); // clamped to the text
+});
+
+const labelKey = O.labelKey;
+
+test("labelKey reads 1–9 by the key's place or by the digit typed in any script", () => {
+  assert.equal(labelKey("1", "Digit1"), 1);
+  assert.equal(labelKey("&", "Digit7"), 7); // another layout's character on the same key
+  assert.equal(labelKey("3", "Numpad3"), 3);
+  assert.equal(labelKey("۴", ""), 4); // Persian
+  assert.equal(labelKey("٩", undefined), 9); // Arabic-Indic
+  for (const [key, code] of [["0", "Digit0"], ["a", "KeyA"], ["Enter", "Enter"], ["۰", ""], ["12", ""]]) {
+    assert.equal(labelKey(key, code), 0, key);
+  }
+});
+
+test("hasWork: a span or any changed field is work; defaults and ignored fields are not", () => {
+  const defaults = { start: "", quote: "", verification_status: "unassessed", note: "", client_token: "a" };
+  assert.equal(O.hasWork({ ...defaults }, defaults, ["client_token"]), false);
+  assert.equal(O.hasWork({ ...defaults, client_token: "b" }, defaults, ["client_token"]), false);
+  assert.equal(O.hasWork({ ...defaults, start: 3 }, defaults, ["client_token"]), true);
+  assert.equal(O.hasWork({ ...defaults, verification_status: "false" }, defaults, []), true);
+  assert.equal(O.hasWork({ ...defaults, note: "x" }, { start: "" }, []), true); // a field without a default
+});
+
+test("paragraphDirection is the first strong letter's, line by line, else the fallback", () => {
+  const text = "قال المتحدث Reuters\nCookie: نعم\n \n\nوهج 24";
+  assert.equal(O.paragraphDirection(text, 0, "ltr"), "rtl");
+  assert.equal(O.paragraphDirection(text, text.indexOf("Reuters"), "ltr"), "rtl"); // a Latin run inside Arabic
+  assert.equal(O.paragraphDirection(text, text.indexOf("\n"), "ltr"), "rtl"); // a line break ends its paragraph
+  assert.equal(O.paragraphDirection(text, text.indexOf("Cookie") + 3, "rtl"), "ltr");
+  assert.equal(O.paragraphDirection(text, text.indexOf(" \n") + 1, "rtl"), "rtl"); // a blank line: the fallback
+  assert.equal(O.paragraphDirection(text, text.indexOf(" \n") + 1, "ltr"), "ltr");
+  assert.equal(O.paragraphDirection(text, text.length, "ltr"), "rtl");
+  assert.equal(O.paragraphDirection("", 0, "rtl"), "rtl");
+});

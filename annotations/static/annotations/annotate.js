@@ -1,11 +1,14 @@
 /*
  * The DOM glue of the annotation and adjudication pages: sends a selection in
  * #article-text to the server as raw code points and puts the span it answers
- * with into the form, paints claims with the CSS Custom Highlight API (which
- * leaves the text and Arabic joining untouched), links highlights and the claim
- * list, and handles the keyboard shortcuts. The page's root element names the
- * form and the list this drives (data-form, data-claims) and the URL that snaps
- * selections (data-selection-url).
+ * with into the form, and marks the claimant. The page's
+ * root element names the form and the list this drives (data-form, data-claims)
+ * and the URL that snaps selections (data-selection-url).
+ *
+ * The other files of the page build on what this one shares as
+ * window.FactcheckAnnotate: claims.js (highlights and the claim list), keyboard.js (the caret
+ * and the shortcuts) and, on the annotation page, form.js (drafts and labels).
+ * Each htmx swap ends with a "factcheck:refresh" event on the document.
  */
 (function () {
   "use strict";
@@ -18,7 +21,6 @@
   // The parser may split a long text into several nodes; one node is simpler.
   el.normalize();
   const index = new O.TextIndex(el.textContent);
-  const canHighlight = typeof CSS !== "undefined" && CSS.highlights && typeof Highlight === "function";
   // Claimant mode takes one selection, once it is complete. A drag or Shift+arrows
   // fire a selectionchange for every letter crossed, and those events are queued,
   // so they may even arrive after the button is released. The claimant is therefore
@@ -42,7 +44,6 @@
   let claimantKey = ""; // the selection last taken as the claimant (UTF-16 start:end)
   let growing = false; // claimant mode reopened by Shift to grow that selection
   let lastSelection = "";
-  let activeId = null;
 
   const form = () => document.getElementById(hooks.form);
   // The user's own claims (or, when adjudicating, every annotator's versions),
@@ -53,6 +54,14 @@
   const claimItems = () => layerItems(CLAIMS);
   const allItems = () => layerItems(ALL_CLAIMS);
   const snapWords = () => document.getElementById("snap-words");
+  const A = (window.FactcheckAnnotate = {
+    el: el, index: index, hooks: hooks, form: form, CLAIMS: CLAIMS, ALL_CLAIMS: ALL_CLAIMS,
+    layerItems: layerItems, claimItems: claimItems, allItems: allItems, activeId: null,
+    rangeFor: rangeFor, u16Offset: u16Offset, selectedUtf16: selectedUtf16,
+    setValue: setValue, showSelection: showSelection, showNotice: showNotice, isTyping: isTyping,
+    paint: () => {}, // claims.js paints the highlights
+    cancel: cancel, toggleAnchoring: () => setAnchoring(!anchoringSource), isAnchoring: () => anchoringSource,
+  });
 
   // The form fields each selection fills; only the server's answers write them.
   const FIELDS = { claim: ["start", "end", "quote"], source: ["source_start", "source_end", "source_quote"] };
@@ -123,7 +132,7 @@
     document.getElementById("source-preview").textContent = sourceQuote ? sourceQuote.value : "";
     const anchor = document.getElementById("anchor-source");
     if (anchor) anchor.setAttribute("aria-pressed", anchoringSource ? "true" : "false");
-    paint();
+    A.paint();
   }
 
   function onSelectionChange() {
@@ -249,100 +258,6 @@
     showSelection();
   }
 
-  function paint() {
-    if (!canHighlight) return;
-    const single = new Highlight();
-    const overlap = new Highlight();
-    const claimant = new Highlight();
-    const active = new Highlight();
-    const pending = new Highlight();
-    const pendingClaimant = new Highlight();
-    const edge = new Highlight();
-    const gold = new Highlight();
-    const other = new Highlight();
-    for (const li of layerItems("#gold-list .claim")) gold.add(rangeFor(Number(li.dataset.start), Number(li.dataset.end)));
-    for (const li of layerItems("#others-list .claim")) other.add(rangeFor(Number(li.dataset.start), Number(li.dataset.end)));
-    const spans = claimItems().map((li) => [Number(li.dataset.start), Number(li.dataset.end)]);
-    for (const piece of O.coverage(spans)) {
-      (piece.depth > 1 ? overlap : single).add(rangeFor(piece.start, piece.end));
-    }
-    // Each claim's first and last letter, darker: where claims touch, nest or overlap, their edges show.
-    for (const [start, end] of spans) {
-      if (!(end > start)) continue;
-      edge.add(rangeFor(start, start + 1));
-      if (end - 1 > start) edge.add(rangeFor(end - 1, end));
-    }
-    for (const li of allItems()) {
-      if (li.dataset.sourceStart !== undefined) {
-        claimant.add(rangeFor(Number(li.dataset.sourceStart), Number(li.dataset.sourceEnd)));
-      }
-      if (li.dataset.claimId === activeId) active.add(rangeFor(Number(li.dataset.start), Number(li.dataset.end)));
-    }
-    const f = form();
-    if (f && f.elements.namedItem("start").value !== "") {
-      pending.add(rangeFor(Number(f.elements.namedItem("start").value), Number(f.elements.namedItem("end").value)));
-    }
-    if (f && f.elements.namedItem("source_start") && f.elements.namedItem("source_start").value !== "") {
-      pendingClaimant.add(rangeFor(Number(f.elements.namedItem("source_start").value), Number(f.elements.namedItem("source_end").value)));
-    }
-    other.priority = 1;
-    gold.priority = 1;
-    overlap.priority = 1;
-    edge.priority = 1;
-    claimant.priority = 2;
-    active.priority = 3;
-    pending.priority = 4;
-    pendingClaimant.priority = 4;
-    CSS.highlights.set("claim", single);
-    CSS.highlights.set("claim-overlap", overlap);
-    CSS.highlights.set("claimant", claimant);
-    CSS.highlights.set("claim-active", active);
-    CSS.highlights.set("claim-pending", pending);
-    CSS.highlights.set("claimant-pending", pendingClaimant);
-    CSS.highlights.set("claim-edge", edge);
-    CSS.highlights.set("gold", gold);
-    CSS.highlights.set("claim-other", other);
-  }
-
-  function focusClaim(li, scrollText) {
-    activeId = li.dataset.claimId;
-    for (const item of allItems()) item.classList.toggle("active", item === li);
-    li.focus({ preventScroll: true });
-    li.scrollIntoView({ block: "nearest" });
-    if (scrollText) scrollToSpan(Number(li.dataset.start), Number(li.dataset.end));
-    paint();
-  }
-
-  function scrollToSpan(start, end) {
-    const rect = rangeFor(start, end).getBoundingClientRect();
-    if (rect.top < 0 || rect.bottom > window.innerHeight) window.scrollBy({ top: rect.top - window.innerHeight / 3 });
-  }
-
-  function step(direction) {
-    const items = claimItems();
-    if (!items.length) return;
-    const at = items.findIndex((li) => li.dataset.claimId === activeId);
-    const next = at < 0 ? (direction > 0 ? 0 : items.length - 1) : (at + direction + items.length) % items.length;
-    focusClaim(items[next], true);
-  }
-
-  function caretOffset(x, y) {
-    if (document.caretPositionFromPoint) {
-      const pos = document.caretPositionFromPoint(x, y);
-      if (pos && el.contains(pos.offsetNode)) return u16Offset(pos.offsetNode, pos.offset);
-    } else if (document.caretRangeFromPoint) {
-      const range = document.caretRangeFromPoint(x, y);
-      if (range && el.contains(range.startContainer)) return u16Offset(range.startContainer, range.startOffset);
-    }
-    return null;
-  }
-
-  function claimAt(cp) {
-    const hits = allItems().filter((li) => Number(li.dataset.start) <= cp && cp < Number(li.dataset.end));
-    hits.sort((a, b) => (a.dataset.end - a.dataset.start) - (b.dataset.end - b.dataset.start));
-    return hits[0] || null;
-  }
-
   function cancel() {
     const f = form();
     if (!f) return;
@@ -359,7 +274,11 @@
     submitWhenAnswered = false;
     lastSelection = "";
     f.dataset.selection = "";
-    document.getSelection().removeAllRanges();
+    const selection = document.getSelection();
+    // A keyboard user keeps the caret where the selection ended.
+    if (document.activeElement === el && selection.rangeCount) selection.collapseToEnd();
+    else selection.removeAllRanges();
+    document.dispatchEvent(new CustomEvent("factcheck:cancel"));
   }
 
   function isTyping(target) {
@@ -389,27 +308,12 @@
     }
   }, true);
 
-  el.addEventListener("click", (event) => {
-    const selection = document.getSelection();
-    if (selection && !selection.isCollapsed) return;
-    const u16 = caretOffset(event.clientX, event.clientY);
-    if (u16 === null) return;
-    const cp = index.toCodePoint(u16);
-    const li = claimAt(cp) || (cp > 0 ? claimAt(cp - 1) : null);
-    if (li) focusClaim(li, false);
-  });
-
   document.addEventListener("click", (event) => {
     if (event.target.closest("#anchor-source")) {
       setAnchoring(!anchoringSource);
       return;
     }
-    if (event.target.closest("#clear-source")) {
-      clearSource();
-      return;
-    }
-    const li = event.target.closest(ALL_CLAIMS);
-    if (li && !event.target.closest("a, button, form")) focusClaim(li, true);
+    if (event.target.closest("#clear-source")) clearSource();
   });
 
   document.addEventListener("change", (event) => {
@@ -422,21 +326,6 @@
     }
   });
 
-  document.addEventListener("keydown", (event) => {
-    const f = form();
-    if ((event.ctrlKey || event.metaKey) && event.key === "Enter" && f) {
-      event.preventDefault();
-      f.requestSubmit();
-    } else if (event.key === "Escape") {
-      cancel();
-    } else if (event.altKey && event.code === "KeyC") {
-      event.preventDefault();
-      setAnchoring(!anchoringSource);
-    } else if (!isTyping(event.target) && !event.ctrlKey && !event.metaKey && !event.altKey) {
-      if (event.code === "BracketRight") step(1);
-      else if (event.code === "BracketLeft") step(-1);
-    }
-  });
 
   // Capture phase: a handler that stops propagation must not hide a press or release.
   document.addEventListener("pointerdown", (event) => {
@@ -515,40 +404,10 @@
       settleTimer = setTimeout(takeSelection, FOLLOW_MS);
     }
     if (snapWords()) snapWords().checked = sessionStorage.getItem("snap-words") === "1";
-    if (activeId && !allItems().some((li) => li.dataset.claimId === activeId)) activeId = null;
+    if (A.activeId && !allItems().some((li) => li.dataset.claimId === A.activeId)) A.activeId = null;
     showSelection();
+    document.dispatchEvent(new CustomEvent("factcheck:refresh"));
   }
-
-  /** A new claim arrives as one list item at the end: put it in text order, once, and clear the form. */
-  function placeNewClaim() {
-    const list = document.getElementById(hooks.claims);
-    const item = list && list.lastElementChild;
-    if (!item || !item.classList.contains("claim")) return;
-    for (const other of list.querySelectorAll(`#${CSS.escape(item.id)}`)) {
-      if (other !== item) other.remove(); // a retried request returns the claim it already made
-    }
-    for (const empty of list.querySelectorAll(".empty")) empty.remove();
-    const key = (li) => [Number(li.dataset.start), Number(li.dataset.end), Number(li.dataset.claimId)];
-    const mine = key(item);
-    const after = Array.from(list.children).find((li) => {
-      if (li === item) return false;
-      const theirs = key(li);
-      return theirs[0] > mine[0] || (theirs[0] === mine[0] && (theirs[1] > mine[1] || (theirs[1] === mine[1] && theirs[2] > mine[2])));
-    });
-    if (after) list.insertBefore(item, after);
-    const f = form();
-    if (f) {
-      for (const name of ["start", "end", "quote", "source_start", "source_end", "source_quote"]) setValue(name, "");
-      for (const name of ["note", "evidence", "source_name"]) setValue(name, "");
-    }
-  }
-
-  document.body.addEventListener("htmx:afterSwap", (event) => {
-    const source = event.detail.requestConfig && event.detail.requestConfig.elt;
-    if (event.detail.target && event.detail.target.id === hooks.claims && source && source.id === hooks.form && source.dataset.mode === "create" && event.detail.xhr.status === 200 && !event.detail.xhr.getResponseHeader("HX-Retarget")) {
-      placeNewClaim();
-    }
-  });
 
   document.body.addEventListener("htmx:afterSettle", (event) => {
     if (spanPart(event.detail)) return; // a selection's span: see htmx:afterRequest
@@ -565,10 +424,4 @@
     showNotice(document.getElementById("notice").dataset.offline);
   });
   refresh();
-  // A page opened on a span (a search hit's ?start=&end=) holds it in the form already,
-  // highlighted as the selection: bring it into view.
-  const opened = form();
-  if (opened && opened.elements.namedItem("start").value !== "") {
-    scrollToSpan(Number(opened.elements.namedItem("start").value), Number(opened.elements.namedItem("end").value));
-  }
 })();

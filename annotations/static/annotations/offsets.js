@@ -4,6 +4,8 @@
  * These only convert between the two (and read a span's quote): snapping a
  * selection to whole characters is the server's alone (annotations/text.py), so
  * a browser whose Unicode data differs from Python's cannot change a span.
+ * Also pure, for the page's keyboard and drafts: where a caret may stop, which
+ * label a digit key chooses, and whether a form holds unsaved work.
  */
 (function (root, factory) {
   "use strict";
@@ -67,6 +69,18 @@
       return [start, Math.max(start, end)];
     }
 
+    /**
+     * Where a caret at UTF-16 index `u16` may stop, having come from `from`: never
+     * between the halves of a surrogate pair (it goes on past the pair in the
+     * direction it was moving). Grapheme clusters are the browser's caret
+     * movement's own unit; any selection is snapped again by the server.
+     */
+    caretStop(u16, from) {
+      const at = Math.max(0, Math.min(u16, this.text.length));
+      if (at === 0 || at === this.text.length || this.u16OfCp[this.cpOf16[at]] === at) return at;
+      return at >= from ? at + 1 : at - 1;
+    }
+
     /** text[start:end] in Python, for code points: the quote the server stores for a span. */
     quote(cpStart, cpEnd) {
       return this.text.slice(this.toUtf16(cpStart), this.toUtf16(cpEnd));
@@ -94,8 +108,59 @@
     return pieces;
   }
 
+  // First strong letters, as the Unicode bidirectional algorithm's rules P2–P3 find them (the main
+  // blocks only): right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, N'Ko and their presentation
+  // forms) and left-to-right letters (Latin, Greek, Cyrillic and the rest of the alphabetic planes).
+  const STRONG = /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]|(\p{L})/u;
+
+  /**
+   * The direction of the paragraph (text between line breaks) holding UTF-16 index `u16`, as
+   * `unicode-bidi: plaintext` finds it from its first strong letter, or `fallback` when it has none
+   * (a blank line). At a line break, the paragraph it ends.
+   */
+  function paragraphDirection(text, u16, fallback) {
+    const start = text.lastIndexOf("\n", u16 - 1) + 1;
+    let end = text.indexOf("\n", u16);
+    if (end < 0) end = text.length;
+    const found = STRONG.exec(text.slice(start, end));
+    if (!found) return fallback;
+    return found[1] === undefined ? "rtl" : "ltr";
+  }
+
+  // The digits of the scripts the desk types in: a label key works on an Arabic or Persian layout too.
+  const DIGITS = ["0123456789", "٠١٢٣٤٥٦٧٨٩", "۰۱۲۳۴۵۶۷۸۹"];
+
+  /**
+   * The label a key chooses in a list of labels (1–9, as in Label Studio), or 0:
+   * by the key's place on the keyboard (`code`: Digit1, Numpad1) or, failing that,
+   * by the digit it types in any of the desk's scripts.
+   */
+  function labelKey(key, code) {
+    const place = /^(?:Digit|Numpad)([1-9])$/.exec(code || "");
+    if (place) return Number(place[1]);
+    if (typeof key !== "string" || key.length !== 1) return 0;
+    for (const digits of DIGITS) {
+      const value = digits.indexOf(key);
+      if (value > 0) return value;
+    }
+    return 0;
+  }
+
+  /**
+   * Whether a form's values (name → value) hold work a person would lose: a span,
+   * or any field changed from its default. `ignore` names fields that are no one's
+   * work (tokens, versions).
+   */
+  function hasWork(values, defaults, ignore) {
+    const skipped = new Set(ignore || []);
+    return Object.keys(values).some((name) => !skipped.has(name) && String(values[name]) !== String(defaults[name] ?? ""));
+  }
+
   return {
     TextIndex: TextIndex,
     coverage: coverage,
+    labelKey: labelKey,
+    hasWork: hasWork,
+    paragraphDirection: paragraphDirection,
   };
 });

@@ -6,36 +6,15 @@
  */
 (function () {
   "use strict";
-  const O = window.FactcheckOffsets;
-  const el = document.getElementById("article-text");
-  if (!O || !el) return;
+  const A = window.FactcheckAnnotate;  // annotate.js, loaded before this file
+  if (!A) return;
+  const { el, rangeFor } = A;
   const canHighlight = typeof CSS !== "undefined" && CSS.highlights && typeof Highlight === "function";
-  let index = null;
-
-  function rangeFor(cpStart, cpEnd) {
-    // annotate.js joins the text into one node first; read whatever node holds each offset.
-    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
-    const at = (u16) => {
-      let pos = 0;
-      let node;
-      while ((node = walker.nextNode())) {
-        if (u16 <= pos + node.data.length) return [node, u16 - pos];
-        pos += node.data.length;
-      }
-      return [el, el.childNodes.length];
-    };
-    const range = document.createRange();
-    range.setStart(...at(index.toUtf16(cpStart)));
-    walker.currentNode = el;
-    range.setEnd(...at(index.toUtf16(cpEnd)));
-    return range;
-  }
 
   const items = () => Array.from(document.querySelectorAll("#suggestion-list .suggestion"));
 
   function paint() {
     if (!canHighlight) return;
-    index = index || new O.TextIndex(el.textContent);
     const all = new Highlight();
     const active = new Highlight();
     for (const li of items()) {
@@ -50,7 +29,6 @@
   }
 
   function scrollToSpan(li) {
-    index = index || new O.TextIndex(el.textContent);
     const rect = rangeFor(Number(li.dataset.start), Number(li.dataset.end)).getBoundingClientRect();
     if (rect.top < 0 || rect.bottom > window.innerHeight) window.scrollBy({ top: rect.top - window.innerHeight / 3 });
   }
