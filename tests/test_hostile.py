@@ -201,7 +201,8 @@ def test_admin_upload(client, staff, scene, worker, content, name):
     client.force_login(staff)
     before = snapshot()
     upload = SimpleUploadedFile(name, b"\xff" + content)  # a leading 0xFF is never valid UTF-8
-    response = client.post("/admin/annotations/article/import-files/", {"files": [upload], "project": "P"})
+    project = scene["article"].project_id
+    response = client.post("/admin/annotations/article/import-files/", {"files": [upload], "project": project})
     assert response.status_code == 302  # stored and queued; the job refuses it
     worker()
     page = client.get(response["Location"])
