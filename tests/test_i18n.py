@@ -93,7 +93,7 @@ def eval_plural(expression: str, n: int) -> int:
 # of its pages. A URL name in neither PAGES nor NOT_PAGES fails test_every_page_is_covered.
 NOT_PAGES = {
     # Writes (POST only) and downloads: they answer with a redirect, a partial or a file.
-    "claim_create", "claim_delete", "assignment_submit", "gold_create", "group_accept", "group_reject",
+    "claim_create", "claim_delete", "assignment_submit", "gold_create", "group_accept", "group_reject", "group_merge",
     "gold_accept_unanimous", "gold_delete", "rejection_delete", "assignment_reopen", "export_download",
     "logout", "set_language", "canonical_update", "evidence_create", "evidence_delete",
     *(f"{kind}_canonical_{action}" for kind in ("claim", "gold") for action in ("link", "new", "dismiss", "unlink")),
@@ -281,7 +281,7 @@ def _found(fragment: str, text: str) -> bool:
 
 # Latin words an Arabic or Persian page of the app may show: key names, format names, the
 # figures' name, a claim's version ("v1"), language codes, the evidence placeholder.
-LATIN_ALLOWED = re.compile(r"^(Ctrl|Enter|Esc|Alt|C|F1|CSV|JSON|JSONL|JSON-LD|ClaimReview|https|v\d+|ar|fa|en)$")
+LATIN_ALLOWED = re.compile(r"^(Ctrl|Enter|Esc|Alt|C|N|F1|CSV|JSON|JSONL|JSON-LD|ClaimReview|https|v\d+|ar|fa|en)$")
 
 
 @pytest.mark.parametrize("language", TRANSLATED)

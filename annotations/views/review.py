@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import reswap, retarget
 
 from .. import reading, workflow
-from ..forms import GROUP_KEY, DecisionForm, GoldForm, UnanimousForm
+from ..forms import GROUP_KEY, DecisionForm, GoldForm, MergeForm, UnanimousForm
 from ..http import whole_number
 from ..models import Article, Assignment, Claim, GoldClaim, Project, Rejection, is_adjudicator
 from ..templatetags.claims import FIELD_HEADINGS
@@ -162,6 +162,25 @@ def group_reject(request: HttpRequest, pk: int) -> HttpResponse:
     except workflow.DecisionRefused as refused:
         return _refused(request, article, str(refused))
     return _decided(request, article, _("Rejected."))
+
+
+@require_POST
+@adjudicator_required
+def group_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    """Make a gold claim from a group, as the adjudicator saw it, taking each part from the version
+    they chose and the evidence links they kept: nothing is retyped."""
+    article = _article(pk)
+    form = MergeForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, article, _("Choose a version for every part of the claim."), status=400)
+    try:
+        workflow.merge_group(
+            user=request.user, article=article, seen=form.seen, picks=form.picks,
+            evidence=form.cleaned_data["evidence"], note=form.cleaned_data["decision_note"],
+        )
+    except workflow.DecisionRefused as refused:
+        return _refused(request, article, str(refused))
+    return _decided(request, article, _("Merged into a gold claim."))
 
 
 @require_POST
