@@ -40,9 +40,10 @@ def adjudication(article: Article) -> dict:
     gold = list(GoldClaim.objects.filter(article=article).with_labels().select_related("appearance__canonical"))
     rejections = list(Rejection.objects.filter(article=article).prefetch_related("claims"))
     decisions = {claim.pk: rejection for rejection in rejections for claim in rejection.claims.all()}
+    # Each query reads its own moment: a decision taken between them is left out, never an error.
     gold_by_id = {claim.pk: claim for claim in gold}
-    through = GoldClaim.annotations.through.objects.filter(goldclaim__article=article)
-    decisions.update({claim_id: gold_by_id[gold_id] for claim_id, gold_id in through.values_list("claim_id", "goldclaim_id")})
+    through = GoldClaim.annotations.through.objects.filter(goldclaim__article=article).values_list("claim_id", "goldclaim_id")
+    decisions.update({claim_id: gold_by_id[gold_id] for claim_id, gold_id in through if gold_id in gold_by_id})
     groups = []
     for group in agreement.group_claims(by_user):
         versions = [{"claim": by_id[span.id], "who": shown[name]} for name, span in group.members]

@@ -30,9 +30,11 @@ def compare_with_gold(article: Article, user) -> dict:
         Rejection.claims.through.objects.filter(claim_id__in=ids).values_list("claim_id", "rejection__decision_note")
     )
     gold_by_id = {claim.pk: claim for claim in gold}
+    # A gold claim saved after the list was read is left out (each query reads its own moment).
     taken = {
         claim_id: gold_by_id[gold_id]
         for claim_id, gold_id in GoldClaim.annotations.through.objects.filter(claim_id__in=ids).values_list("claim_id", "goldclaim_id")
+        if gold_id in gold_by_id
     }
     paired_own, paired_gold = {i for i, _j in pairs}, {j for _i, j in pairs}
     unpaired = [claim for i, claim in enumerate(own) if i not in paired_own]
