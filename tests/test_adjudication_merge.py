@@ -78,9 +78,14 @@ class TestPage:
         assert "0 of 2 groups decided" in page and 'id="next-undecided"' in page
         assert "<ins> غادروا</ins>" in page and "<del> غادروا</del>" in page
         partial = page.split('data-status="partial"')[1].split("</li>\n          \n")[0]
-        form = re.search(r'<form method="post" action="/articles/\d+/gold/merge/".*?</form>', partial, re.S).group(0)
         group = factories.group_key(versions["mine"], versions["theirs"])
-        assert f'name="group" value="{group}"' in form
+        # The merge form loads when it is opened (a page of hundreds of groups stays light), or with ?merge=.
+        url = reverse("adjudication_detail", args=[article.pk])
+        assert f'hx-get="{url}?merge={group}"' in partial and "gold/merge/" not in partial
+        form = client.get(url, {"merge": group}, **HTMX).content.decode()
+        assert form.lstrip().startswith("<form") and f'name="group" value="{group}"' in form
+        whole = client.get(url, {"merge": group}).content.decode()
+        assert re.search(r'<details class="merge" open>\s*<summary>[^<]*</summary>\s*<form method="post" action="/articles/\d+/gold/merge/"', whole)
         # The value most versions share is chosen at first; with one each, the first version's.
         first = re.search(r'data-claim-id="(\d+)"', partial).group(1)
         for part in MERGE_PARTS:
@@ -90,14 +95,26 @@ class TestPage:
         assert "marked in the text" in form and form.count('type="checkbox" name="evidence"') == 2
         # A unanimous group has nothing to merge.
         agree = page.split('data-status="agree"')[1].split('data-status="partial"')[0]
-        assert "gold/merge/" not in agree
+        assert "merge=" not in agree
+        unanimous = factories.group_key(*versions["agreed"])
+        assert "gold/merge/" not in client.get(url, {"merge": unanimous}).content.decode()
+
+    def test_a_merge_form_for_a_group_that_changed_answers_with_the_page_as_it_is(self, client, article, adjudicator, versions):
+        mine, theirs = versions["mine"], versions["theirs"]
+        group = factories.group_key(mine, theirs)
+        Claim.objects.filter(pk=mine.pk).update(version=mine.version + 1)
+        client.force_login(adjudicator)
+        response = client.get(reverse("adjudication_detail", args=[article.pk]), {"merge": group}, **HTMX)
+        body = response.content.decode()
+        assert response.status_code == 409 and response["HX-Retarget"] == "#decisions"
+        assert body.lstrip().startswith('<div id="decisions">') and "changed or was decided" in body
 
     def test_the_decisions_partial_has_them_too(self, client, article, adjudicator, versions):
         client.force_login(adjudicator)
         url = reverse("adjudication_detail", args=[article.pk])
         body = client.get(url, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="decisions").content.decode()
         assert body.lstrip().startswith('<div id="decisions">')
-        assert "0 of 2 groups decided" in body and "gold/merge/" in body and "<ins>" in body
+        assert "0 of 2 groups decided" in body and "?merge=" in body and "<ins>" in body
 
     def test_decided_groups_fold_rejected_ones_are_not_painted_and_the_article_is_done(self, client, article, adjudicator, versions):
         client.force_login(adjudicator)
@@ -134,7 +151,9 @@ class TestPage:
         data = merge_post(group, picks(span=versions["mine"]), [A])
         for extra in ({}, HTMX):
             assert client.post(reverse("group_merge", args=[article.pk]), data, **extra).status_code == 403
-        assert client.get(reverse("adjudication_detail", args=[article.pk]), HTTP_HX_REQUEST="true", HTTP_HX_TARGET="decisions").status_code == 403
+        url = reverse("adjudication_detail", args=[article.pk])
+        assert client.get(url, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="decisions").status_code == 403
+        assert client.get(url, {"merge": group}, **HTMX).status_code == 403
         assert not GoldClaim.objects.exists()
 
 
@@ -230,3 +249,21 @@ class TestCompare:
         assert 'data-finished="true"' in page and "متفق عليه" in page.split('id="matched"')[1]
         assert "None." in page.split('id="undecided"')[1].split("</ul>")[0]
         assert Rejection.objects.count() == 1
+
+
+def test_without_htmx_and_with_garbage(client, article, adjudicator, versions):
+    mine, theirs = versions["mine"], versions["theirs"]
+    client.force_login(adjudicator)
+    url = reverse("group_merge", args=[article.pk])
+    group = factories.group_key(mine, theirs)
+    for garbage in (
+        {**merge_post(group, picks(span=mine)), "from_span": "abc"},
+        {**merge_post(group, picks(span=mine)), "from_note": str(2**63)},
+        {**merge_post(group, picks(span=mine)), "group": "3-x"},
+        {**merge_post(group, picks(span=mine)), "evidence": ["https://example.org/" + "a" * 3000]},
+    ):
+        assert client.post(url, garbage, **HTMX).status_code == 400
+    assert not GoldClaim.objects.exists()
+    response = client.post(url, merge_post(group, picks(span=mine), [A]))
+    assert response.status_code == 302 and response["Location"] == reverse("adjudication_detail", args=[article.pk])
+    assert GoldClaim.objects.get().quote == mine.quote

@@ -32,7 +32,7 @@ def _article(pk: int) -> Article:
     return get_object_or_404(Article.objects.select_related("project"), pk=pk)
 
 
-def _context(request: HttpRequest, article: Article, form: GoldForm | None = None, refusal: str = "") -> dict:
+def _context(request: HttpRequest, article: Article, form: GoldForm | None = None, refusal: str = "", merge: str = "") -> dict:
     return {
         "article": article,
         "project": article.project,
@@ -40,12 +40,24 @@ def _context(request: HttpRequest, article: Article, form: GoldForm | None = Non
         "form": form if form is not None else GoldForm(article=article),
         "refusal": refusal,
         "labels": claim_labels(),
+        "merge": merge,  # the group whose merge form the page shows open
     }
 
 
-def _render(request: HttpRequest, article: Article, *, form=None, partial: str = "") -> HttpResponse:
+def _render(request: HttpRequest, article: Article, *, form=None, partial: str = "", merge: str = "") -> HttpResponse:
     template = f"{PAGE}#{partial}" if partial else PAGE
-    return render(request, template, _context(request, article, form))
+    return render(request, template, _context(request, article, form, merge=merge))
+
+
+def _merge_form(request: HttpRequest, article: Article, key: str) -> HttpResponse:
+    """One undecided group's merge form, loaded when the page opens it: the group as it is now,
+    which is the group the page shows when the key (its claims at their versions) still matches."""
+    context = _context(request, article)
+    group = next((g for g in context["groups"] if g["key"] == key and g["merge"]), None)
+    if group is None:
+        message = _("This group changed or was decided since the page was shown; the page shows the groups as they are now.")
+        return retarget(reswap(_refused(request, article, message), "outerHTML"), "#decisions")
+    return render(request, "annotations/_merge_form.html", {**context, "group": group})
 
 
 def _decided(request: HttpRequest, article: Article, message: str = "") -> HttpResponse:
@@ -84,6 +96,10 @@ def adjudication_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if answer is not None:
         return answer
     target = request.htmx.target if request.htmx else None
+    merge = request.GET.get("merge", "")
+    merge = merge if re.fullmatch(GROUP_KEY, merge) else ""
+    if merge and request.htmx:
+        return _merge_form(request, article, merge)
     form = None
     if (source_id := whole_number(request.GET.get("from", ""))) is not None:
         claim = get_object_or_404(Claim.objects.select_related("source", "article"), pk=source_id, article=article)
@@ -93,7 +109,7 @@ def adjudication_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if selected:
         form = form or GoldForm(article=article)
         form.initial.update(selected)
-    return _render(request, article, form=form, partial=target if target in (FORM, "decisions") else "")
+    return _render(request, article, form=form, partial=target if target in (FORM, "decisions") else "", merge=merge)
 
 
 @require_POST
