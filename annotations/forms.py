@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from . import agreement, search
 from . import text as textlib
 from .models import (
+    MERGE_PARTS,
     SUGGESTED_LABELS,
     Article,
     Attribution,
@@ -315,6 +316,35 @@ class DecisionForm(forms.Form):
     @property
     def seen(self) -> dict[int, int | None]:
         return agreement.parse_group_key(self.cleaned_data["group"])
+
+
+class LinkChoiceField(forms.MultipleChoiceField):
+    """Links ticked among those a page offered; which links may be kept is the workflow's to check."""
+
+    def valid_value(self, value) -> bool:
+        return len(value) <= 2000
+
+
+class MergeForm(forms.Form):
+    """A group merged part by part: for each part of a claim (MERGE_PARTS), the claim of the group
+    to take it from (`from_span`, `from_claimant`, ...), the evidence links kept, and a note."""
+
+    group = forms.RegexField(regex=GROUP_KEY, max_length=2000)
+    evidence = LinkChoiceField(required=False)
+    decision_note = forms.CharField(required=False, max_length=MAX_NOTE_CHARS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for part in MERGE_PARTS:
+            self.fields[f"from_{part}"] = forms.IntegerField(min_value=1, max_value=MAX_ID)
+
+    @property
+    def seen(self) -> dict[int, int | None]:
+        return agreement.parse_group_key(self.cleaned_data["group"])
+
+    @property
+    def picks(self) -> dict[str, int]:
+        return {part: self.cleaned_data[f"from_{part}"] for part in MERGE_PARTS}
 
 
 class UnanimousForm(forms.Form):

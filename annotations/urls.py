@@ -15,6 +15,7 @@ urlpatterns = [
     path("articles/<int:pk>/gold/", review.gold_create, name="gold_create"),
     path("articles/<int:pk>/gold/accept/", review.group_accept, name="group_accept"),
     path("articles/<int:pk>/gold/reject/", review.group_reject, name="group_reject"),
+    path("articles/<int:pk>/gold/merge/", review.group_merge, name="group_merge"),
     path("articles/<int:pk>/gold/unanimous/", review.gold_accept_unanimous, name="gold_accept_unanimous"),
     path("gold/<int:pk>/delete/", review.gold_delete, name="gold_delete"),
     path("rejections/<int:pk>/delete/", review.rejection_delete, name="rejection_delete"),

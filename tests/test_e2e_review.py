@@ -44,6 +44,17 @@ def test_screenshot_of_the_annotation_page(page, live_server, annotator):
     assert (ARTIFACTS / "annotation-page.png").stat().st_size > 10_000
 
 
+def open_adjudication(browser, live_server, adjudicator, article, *, height: int):
+    """The adjudicator's page of the article in a new browser context, with the page's script errors collected."""
+    context = browser.new_context(viewport={"width": 1400, "height": height})
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    login(page, live_server, adjudicator)
+    page.goto(live_server.url + reverse("adjudication_detail", args=[article.pk]))
+    return context, page, errors
+
+
 def test_two_annotators_then_adjudication_in_the_browser(browser, live_server, project, annotator, other_annotator, adjudicator):
     """The review flow as people do it: annotate in two sessions, submit, adjudicate, export gold."""
     article = factories.make_article(PERSIAN, project=project, external_id="fa-1")
@@ -63,12 +74,7 @@ def test_two_annotators_then_adjudication_in_the_browser(browser, live_server, p
         page.click(".submit-article button")
         page.wait_for_url(f"{live_server.url}/articles/")  # no other article in the queue
         context.close()
-    context = browser.new_context(viewport={"width": 1400, "height": 1100})
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    login(page, live_server, adjudicator)
-    page.goto(live_server.url + reverse("adjudication_detail", args=[article.pk]))
+    context, page, errors = open_adjudication(browser, live_server, adjudicator, article, height=1100)
     assert page.eval_on_selector("#article-text", "el => el.textContent") == text
     assert page.locator("li.group.agree").count() == 1 and page.locator("li.group.partial").count() == 1
     assert "Partial" in page.inner_text("li.group.partial .badge")  # stated in words, not only colour
@@ -148,3 +154,60 @@ def test_html_payloads_render_as_text(page, live_server, setup, annotator, adjud
     page.goto(live_server.url + reverse("adjudication_detail", args=[article.pk]))
     assert page.evaluate("() => window.pwned") is None
     assert payload in page.inner_text("#decisions")
+
+
+def test_next_undecided_and_a_field_by_field_merge(browser, live_server, project, annotator, other_annotator, adjudicator):
+    """N moves from group to undecided group; a merge takes the span from one version and the verdict
+    from another; decided groups fold, a rejected one is no longer painted, and the article is done."""
+    article = factories.make_article(PERSIAN, project=project, external_id="fa-merge")
+    for user in (annotator, other_annotator):
+        factories.assign(article, user)
+    single = factories.make_claim(article, annotator, "نیروهای سوریه دموکراتیک")
+    mine = factories.make_claim(article, annotator, "۳۰۰۰ نفر", verification_status_id="mostly_true")
+    theirs = factories.make_claim(article, other_annotator, "۳۰۰۰ نفر از الباغوز", verification_status_id="false", evidence=["https://example.org/a"])
+    for user in (annotator, other_annotator):
+        factories.make_claim(article, user, "حملات هوایی", verification_status_id="true")
+    factories.submit_all(article)
+    context, page, errors = open_adjudication(browser, live_server, adjudicator, article, height=1000)
+    on_group = "() => { const g = document.activeElement.closest('#group-list > li.group'); return g && g.dataset.status; }"
+    assert "0 of 3 groups decided" in page.inner_text("#adjudication-progress")
+    page.keyboard.press("n")
+    assert page.evaluate(on_group) == "single"
+    assert page.eval_on_selector("#group-list .claim.active", "li => li.dataset.claimId") == str(single.pk)
+    page.keyboard.press("n")
+    assert page.evaluate(on_group) == "partial"
+    # Typing an n in a note does not move.
+    page.fill("li.group.partial .reject input[name=decision_note]", "")
+    page.type("li.group.partial .reject input[name=decision_note]", "n")
+    assert page.evaluate(on_group) == "partial"
+    page.fill("li.group.partial .reject input[name=decision_note]", "")
+    # Merge: the longer span (theirs), the verdict of the other version (mine); evidence kept.
+    page.click("li.group.partial details.merge summary")
+    page.check(f"li.group.partial input[name=from_span][value='{theirs.pk}']")
+    page.check(f"li.group.partial input[name=from_verification_status][value='{mine.pk}']")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator("li.group.partial").screenshot(path=str(ARTIFACTS / "adjudication-merge.png"))
+    page.fill("li.group.partial .merge-form input[name=decision_note]", "ادغام")
+    page.click("li.group.partial .merge-save")
+    page.wait_for_function("() => document.querySelectorAll('#gold-list .claim').length === 1")
+    assert "1 of 3 groups decided" in page.inner_text("#adjudication-progress")
+    assert page.locator("li.group[data-decision=gold] details:not([open])").count() == 1
+    # Focus moved on to the next undecided group.
+    page.wait_for_function("() => document.activeElement.closest('#group-list > li.group[data-undecided]') !== null")
+    assert page.evaluate(on_group) == "agree"
+    gold = GoldClaim.objects.get()
+    assert (gold.quote, gold.verification_status_id, gold.evidence) == ("۳۰۰۰ نفر از الباغوز", "mostly_true", ["https://example.org/a"])
+    assert (gold.start, gold.end) == (theirs.start, theirs.end) and gold.decision_note == "ادغام"
+    # Reject the single group: it folds and is no longer painted in the text.
+    page.click("li.group.single .reject button")
+    page.wait_for_selector("li.group[data-decision=rejected]")
+    painted = "() => ['claim', 'claim-overlap'].flatMap((name) => Array.from(CSS.highlights.get(name) || [], (r) => r.startOffset))"
+    page.wait_for_function(f"(start) => !({painted})().includes(start)", arg=utf16(article.text, single.start))
+    assert utf16(article.text, theirs.start) in page.evaluate(painted)  # the other groups' versions still are
+    page.click("#accept-unanimous")
+    page.wait_for_selector("#adjudication-progress .done")
+    assert "3 of 3 groups decided" in page.inner_text("#adjudication-progress")
+    assert page.is_disabled("#next-undecided")
+    page.screenshot(path=str(ARTIFACTS / "adjudication-done.png"))
+    context.close()
+    assert not errors, errors

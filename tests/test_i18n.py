@@ -93,7 +93,7 @@ def eval_plural(expression: str, n: int) -> int:
 # of its pages. A URL name in neither PAGES nor NOT_PAGES fails test_every_page_is_covered.
 NOT_PAGES = {
     # Writes (POST only) and downloads: they answer with a redirect, a partial or a file.
-    "claim_create", "claim_delete", "claim_restore", "assignment_submit", "gold_create", "group_accept", "group_reject",
+    "claim_create", "claim_delete", "claim_restore", "assignment_submit", "gold_create", "group_accept", "group_reject", "group_merge",
     "gold_accept_unanimous", "gold_delete", "rejection_delete", "assignment_reopen", "export_download",
     "logout", "set_language", "canonical_update", "evidence_create", "evidence_delete",
     "suggestion_accept", "suggestion_reject", "suggestions_accept_above",

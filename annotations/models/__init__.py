@@ -16,6 +16,7 @@ from .canonical import (  # noqa: F401
     is_final_verdict,
 )
 from .claims import (  # noqa: F401
+    MERGE_PARTS,
     SPAN_FIELDS,
     Claim,
     GoldClaim,
@@ -25,6 +26,7 @@ from .claims import (  # noqa: F401
     SourceKind,
     article_text_frozen,
     decided_claim_ids,
+    evidence_union,
     to_span,
 )
 from .imports import ImportJob, ImportJobFile  # noqa: F401

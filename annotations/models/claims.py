@@ -85,6 +85,25 @@ SPAN_FIELDS = (
 )
 
 
+# A field-by-field merge of an adjudication group takes each part of the gold claim from one
+# version: the span with its context, each label, the claimant with its anchor in the text, the
+# annotator's note. Evidence is not a part: the merge keeps links chosen from all versions'.
+MERGE_PARTS = {
+    "span": ("start", "end", "quote", "prefix", "suffix"),
+    "claim_type": ("claim_type_id",),
+    "check_worthiness": ("check_worthiness_id",),
+    "verification_status": ("verification_status_id",),
+    "attribution": ("attribution_id",),
+    "claimant": ("source_id", "source_start", "source_end"),
+    "note": ("note",),
+}
+
+
+def evidence_union(claims) -> list[str]:
+    """Every evidence link of the claims, once each, in the order the claims give them (a merge's evidence)."""
+    return list(dict.fromkeys(link for claim in claims for link in claim.evidence or []))
+
+
 def to_span(values) -> agreement.Span:
     """A claim as agreement sees it, from its SPAN_FIELDS values: the one conversion."""
     start, end, verdict, claim_type, worthiness, attribution, source, pk, version = values

@@ -6,7 +6,7 @@ commands call it; it calls the models and the pure `agreement` package.
 See docs/architecture.md.
 """
 
-from .adjudication import adjudication  # noqa: E402, F401
+from .adjudication import adjudication, finished_articles  # noqa: E402, F401
 from .articles import neighbours, queue, with_progress  # noqa: E402, F401
 from .canonical import canonical_page, canonical_rows, verdict_label, visible_appearances, visible_canonical  # noqa: E402, F401
 from .claim_list import deleted_claims, own_claims  # noqa: E402, F401

@@ -118,11 +118,16 @@ def _blockquote(language: str) -> str:
     return f'<blockquote lang="{escape(language)}" dir="{escape(language_direction(language))}">'
 
 
-def item_html(claim, *, article, labels: dict, key: str = "claim", css: str = "claim", header: str = "", footer: str = "", actions: str = "") -> str:
+def item_html(
+    claim, *, article, labels: dict, key: str = "claim", css: str = "claim", header: str = "", footer: str = "", actions: str = "",
+    quote_html: str = "",
+) -> str:
     """The one markup of a claim or gold claim in any list (its own list, other annotators',
-    an adjudication group, the gold list); `labels` already escaped (see _escaped).
+    an adjudication group, the gold list); `labels` already escaped (see _escaped);
+    `quote_html`, markup already escaped, stands for the quote (an adjudication group's span difference).
 
-    The page's script finds every item by `data-claim-id`, `data-start` and `data-end`.
+    The page's script finds every item by `data-claim-id`, `data-start` and `data-end`,
+    and paints those with the class `claim`.
     """
     pk, start, end = int(claim.pk), int(claim.start), int(claim.end)
     source = ""
@@ -131,7 +136,7 @@ def item_html(claim, *, article, labels: dict, key: str = "claim", css: str = "c
     claim_id = pk if key == "claim" else f"{key}-{pk}"
     return (
         f'<li class="{css}" id="{key}-{pk}" tabindex="-1" data-claim-id="{claim_id}" data-start="{start}" data-end="{end}"{source}>'
-        f'{header}{_blockquote(article.language)}{escape(_shortened(claim.quote))}</blockquote>'
+        f'{header}{_blockquote(article.language)}{quote_html or escape(_shortened(claim.quote))}</blockquote>'
         f"{labels_html(claim, labels)}{footer}{actions}</li>"
     )
 
@@ -261,9 +266,19 @@ def _csrf_input(context) -> str:
     return f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(str(context.get("csrf_token", "")))}">'
 
 
+# A piece of a version's quote by how its span differs from the others' (reading/merging.py).
+_DIFF_TAGS = {"same": ("", ""), "extra": ("<ins>", "</ins>"), "missing": ("<del>", "</del>")}
+
+
+def _diff_html(pieces) -> str:
+    return "".join(f"{_DIFF_TAGS[kind][0]}{escape(text)}{_DIFF_TAGS[kind][1]}" for kind, text in pieces)
+
+
 @register.simple_tag(takes_context=True)
 def version_item(context, version, group) -> SafeString:
-    """One annotator's version in an adjudication group, with Accept and Edit and merge while undecided."""
+    """One annotator's version in an adjudication group, with Accept and Edit and merge while undecided,
+    its quote marked where its span differs from the other versions'. A rejected group's versions
+    are not `claim` items: the page does not paint them in the text."""
     claim, labels, urls = version["claim"], _escaped_once(context), _review_urls(context)
     header = f'<p class="who">{escape(version["who"])} {_offsets(claim)}</p>'
     actions = ""
@@ -277,7 +292,12 @@ def version_item(context, version, group) -> SafeString:
             f'<button type="submit" class="accept">{labels["accept"]}</button></form>'
             f'<a href="{edit}" hx-get="{edit}" hx-target="#gold-form" hx-swap="outerHTML" class="edit">{labels["edit_merge"]}</a></div>'
         )
-    return mark_safe(item_html(claim, article=context["article"], labels=labels, header=header, actions=actions))
+    return mark_safe(
+        item_html(
+            claim, article=context["article"], labels=labels, header=header, actions=actions,
+            css="version rejected" if group.get("rejection") else "claim", quote_html=_diff_html(version.get("diff") or ()),
+        )
+    )
 
 
 @register.simple_tag(takes_context=True)

@@ -196,6 +196,8 @@ def article_list(request: HttpRequest) -> HttpResponse:
         project = Project.objects.filter(pk=project_id).first()
         articles = articles.filter(project=project)
     page = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+    can_review = is_adjudicator(request.user)
+    finished = reading.finished_articles(Article.objects.filter(pk__in=[a.pk for a in page])) if can_review else set()
     return render(
         request,
         "annotations/article_list.html",
@@ -206,7 +208,8 @@ def article_list(request: HttpRequest) -> HttpResponse:
             "formats": exporting.CLAIM_FORMATS,
             "gold_formats": exporting.GOLD_FORMATS,
             "queue": reading.queue(request.user),
-            "can_review": is_adjudicator(request.user),
+            "can_review": can_review,
+            "finished": finished,
         },
     )
 

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import reswap, retarget
 
 from .. import reading, workflow
-from ..forms import GROUP_KEY, DecisionForm, GoldForm, UnanimousForm
+from ..forms import GROUP_KEY, DecisionForm, GoldForm, MergeForm, UnanimousForm
 from ..http import whole_number
 from ..models import Article, Assignment, Claim, GoldClaim, Project, Rejection, is_adjudicator
 from ..templatetags.claims import FIELD_HEADINGS
@@ -32,7 +32,7 @@ def _article(pk: int) -> Article:
     return get_object_or_404(Article.objects.select_related("project"), pk=pk)
 
 
-def _context(request: HttpRequest, article: Article, form: GoldForm | None = None, refusal: str = "") -> dict:
+def _context(request: HttpRequest, article: Article, form: GoldForm | None = None, refusal: str = "", merge: str = "") -> dict:
     return {
         "article": article,
         "project": article.project,
@@ -40,12 +40,24 @@ def _context(request: HttpRequest, article: Article, form: GoldForm | None = Non
         "form": form if form is not None else GoldForm(article=article),
         "refusal": refusal,
         "labels": claim_labels(),
+        "merge": merge,  # the group whose merge form the page shows open
     }
 
 
-def _render(request: HttpRequest, article: Article, *, form=None, partial: str = "") -> HttpResponse:
+def _render(request: HttpRequest, article: Article, *, form=None, partial: str = "", merge: str = "") -> HttpResponse:
     template = f"{PAGE}#{partial}" if partial else PAGE
-    return render(request, template, _context(request, article, form))
+    return render(request, template, _context(request, article, form, merge=merge))
+
+
+def _merge_form(request: HttpRequest, article: Article, key: str) -> HttpResponse:
+    """One undecided group's merge form, loaded when the page opens it: the group as it is now,
+    which is the group the page shows when the key (its claims at their versions) still matches."""
+    context = _context(request, article)
+    group = next((g for g in context["groups"] if g["key"] == key and g["merge"]), None)
+    if group is None:
+        message = _("This group changed or was decided since the page was shown; the page shows the groups as they are now.")
+        return retarget(reswap(_refused(request, article, message), "outerHTML"), "#decisions")
+    return render(request, "annotations/_merge_form.html", {**context, "group": group})
 
 
 def _decided(request: HttpRequest, article: Article, message: str = "") -> HttpResponse:
@@ -84,6 +96,10 @@ def adjudication_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if answer is not None:
         return answer
     target = request.htmx.target if request.htmx else None
+    merge = request.GET.get("merge", "")
+    merge = merge if re.fullmatch(GROUP_KEY, merge) else ""
+    if merge and request.htmx:
+        return _merge_form(request, article, merge)
     form = None
     if (source_id := whole_number(request.GET.get("from", ""))) is not None:
         claim = get_object_or_404(Claim.objects.select_related("source", "article"), pk=source_id, article=article)
@@ -93,7 +109,7 @@ def adjudication_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if selected:
         form = form or GoldForm(article=article)
         form.initial.update(selected)
-    return _render(request, article, form=form, partial=target if target in (FORM, "decisions") else "")
+    return _render(request, article, form=form, partial=target if target in (FORM, "decisions") else "", merge=merge)
 
 
 @require_POST
@@ -162,6 +178,25 @@ def group_reject(request: HttpRequest, pk: int) -> HttpResponse:
     except workflow.DecisionRefused as refused:
         return _refused(request, article, str(refused))
     return _decided(request, article, _("Rejected."))
+
+
+@require_POST
+@adjudicator_required
+def group_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    """Make a gold claim from a group, as the adjudicator saw it, taking each part from the version
+    they chose and the evidence links they kept: nothing is retyped."""
+    article = _article(pk)
+    form = MergeForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, article, _("Choose a version for every part of the claim."), status=400)
+    try:
+        workflow.merge_group(
+            user=request.user, article=article, seen=form.seen, picks=form.picks,
+            evidence=form.cleaned_data["evidence"], note=form.cleaned_data["decision_note"],
+        )
+    except workflow.DecisionRefused as refused:
+        return _refused(request, article, str(refused))
+    return _decided(request, article, _("Merged into a gold claim."))
 
 
 @require_POST

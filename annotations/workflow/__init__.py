@@ -15,6 +15,7 @@ from .adjudicating import (  # noqa: F401
     accept_version,
     check_can_adjudicate,
     create_gold,
+    merge_group,
     reject_group,
     reopen_assignment,
     undo_decision,

@@ -9,19 +9,22 @@ a decision are frozen until the decision is taken back.
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from .. import agreement, matching
+from ..forms import check_evidence
 from ..models import (
+    MERGE_PARTS,
     Article,
     Assignment,
     Claim,
     GoldClaim,
     Rejection,
     decided_claim_ids,
+    evidence_union,
     is_adjudicator,
 )
 from .annotating import _apply, _replayed
@@ -117,13 +120,13 @@ GOLD_FIELDS = (
 
 
 def _gold_from(*, user, article: Article, claims: list[Claim], group: agreement.Group, compared: int, chosen: Claim, note: str) -> GoldClaim:
-    gold = GoldClaim(
-        article=article,
-        adjudicator=user,
-        decision_note=note,
-        provenance=agreement.provenance(group.members, chosen.as_span().version, compared),
-        **{name: getattr(chosen, name) for name in GOLD_FIELDS},
-    )
+    values = {name: getattr(chosen, name) for name in GOLD_FIELDS}
+    return _gold_with(user=user, article=article, claims=claims, group=group, compared=compared, values=values, note=note)
+
+
+def _gold_with(*, user, article: Article, claims: list[Claim], group: agreement.Group, compared: int, values: dict, note: str) -> GoldClaim:
+    gold = GoldClaim(article=article, adjudicator=user, decision_note=note, **values)
+    gold.provenance = agreement.provenance(group.members, gold.as_span().version, compared)
     gold.save()
     gold.annotations.set(claims)
     return gold
@@ -138,6 +141,32 @@ def accept_version(*, user, article: Article, seen: dict, chosen_id: int, note: 
         if chosen is None:
             raise StaleGroup(_("The chosen claim is not part of this group."))
         return _gold_from(user=user, article=article, claims=claims, group=group, compared=compared, chosen=chosen, note=note)
+
+
+def merge_group(*, user, article: Article, seen: dict, picks: dict[str, int], evidence: list[str], note: str = "") -> GoldClaim:
+    """Make a gold claim from a group, as the adjudicator saw it, part by part (MERGE_PARTS):
+    `picks` names for each part the claim to take it from; `evidence` is a choice among the
+    versions' links. Nothing is typed, so nothing but the choices is checked: each names a
+    claim of the group, and each link is one of theirs."""
+    check_can_adjudicate(user=user)
+    if set(picks) != set(MERGE_PARTS):
+        raise DecisionRefused(_("Choose a version for every part of the claim."))
+    with transaction.atomic():
+        [(claims, group)], compared = _locked_groups(article, [seen])
+        by_id = {claim.pk: claim for claim in claims}
+        if any(claim_id not in by_id for claim_id in picks.values()):
+            raise StaleGroup(_("The chosen claim is not part of this group."))
+        offered = evidence_union(claims)
+        if any(link not in offered for link in evidence):
+            raise DecisionRefused(_("Only the versions' own evidence links can be merged; add others with Edit and merge."))
+        try:
+            links = check_evidence([link for link in offered if link in evidence])
+        except ValidationError as error:
+            raise DecisionRefused(" ".join(error.messages)) from None
+        values = {"evidence": links}
+        for part, names in MERGE_PARTS.items():
+            values.update({name: getattr(by_id[picks[part]], name) for name in names})
+        return _gold_with(user=user, article=article, claims=claims, group=group, compared=compared, values=values, note=note)
 
 
 def accept_unanimous(*, user, article: Article, seen_groups: list[dict]) -> int:
