@@ -25,7 +25,6 @@ from ..claim_import import LoadPlan, plan_rows
 from ..importing import ImportRefused
 from ..models import LABEL_FIELDS, TERM_FIELDS, Article
 
-TOOLS = ("doccano", "labelstudio", "w3c")
 OFFSET_UNITS = ("utf16", "codepoint")
 UNIT_NAMES = {"utf16": "UTF-16 code units", "codepoint": "code points"}
 DEFAULT_LABELS = {"verification_status": "unassessed"}  # a claim from another tool has no verdict yet
