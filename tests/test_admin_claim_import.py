@@ -138,26 +138,38 @@ def test_a_dry_run_lists_the_commands_refusals_and_writes_nothing(admin_client, 
     assert 'id="import-checked"' not in text and not Claim.objects.exists()
 
 
+DEEP = b"[" * 50_000
+
+
 @pytest.mark.parametrize(
-    "name, content, reason",
+    "fmt, name, content, reason",
     [
-        ("broken.jsonl", b'{"text": "a", ', "broken.jsonl, row 1: "),
-        ("binary.jsonl", b"\x00\xff\xfe" * 10, "binary.jsonl: invalid utf-8 at byte 1"),
-        ("deep.json", b"[" * 50_000, "deep.json: the JSON is nested too deeply"),
-        ("numbers.json", b"[1]", "numbers.json, row 1: expected an object"),
+        ("export", "broken.jsonl", b'{"text": "a", ', "broken.jsonl, row 1: "),
+        ("export", "binary.jsonl", b"\x00\xff\xfe" * 10, "binary.jsonl: invalid utf-8 at byte 1"),
+        ("export", "deep.json", DEEP, "deep.json: the JSON is nested too deeply"),
+        ("export", "numbers.json", b"[1]", "numbers.json, row 1: expected an object"),
+        ("w3c", "deep.jsonld", DEEP, "deep.jsonld: the JSON is nested too deeply"),
+        ("w3c", "text.jsonld", b"<html>", "text.jsonld: broken JSON at line 1, column 1"),
+        ("doccano", "deep.jsonl", DEEP, "deep.jsonl, row 1: the JSON is nested too deeply"),
+        ("labelstudio", "tasks.json", b'[{"data": 1}]', "tasks.json, row 1: expected a Label Studio task"),
+        ("suggestions", "deep.json", b'{"suggestions": ' + DEEP, "deep.json: the JSON is nested too deeply"),
+        ("suggestions", "s.jsonl", b'{"external_id": "nowhere"}', "s.jsonl, row 1: no article with external_id 'nowhere'"),
     ],
 )
-def test_malformed_files_fail_with_a_reason_and_import_nothing(admin_client, worker, article, name, content, reason):
-    page = run(admin_client, worker, upload(admin_client, SimpleUploadedFile(name, content), "export"))
+def test_malformed_files_fail_with_a_reason_and_import_nothing(admin_client, worker, article, annotator, fmt, name, content, reason):
+    fields = {"annotator": "annotator"} if import_formats.FORMATS[fmt].annotator == "required" else {}
+    page = run(admin_client, worker, upload(admin_client, SimpleUploadedFile(name, content), fmt, **fields))
     assert page.context["job"].state == "failed"
     assert escape(reason) in page.content.decode()
-    assert not Claim.objects.exists()
+    assert not Claim.objects.exists() and not Suggestion.objects.exists()
 
 
-def test_a_label_map_that_is_not_json_is_refused_naming_it(admin_client, worker, articles, annotator):  # noqa: F811
-    bad = SimpleUploadedFile("map.json", b"{not json")
+@pytest.mark.parametrize("content, reason", [(b"{not json", "broken JSON at line 1"), (DEEP, "the JSON is nested too deeply"), (b"[]", "must be an object")])
+def test_a_bad_label_map_is_refused_naming_it(admin_client, worker, articles, annotator, content, reason):  # noqa: F811
+    bad = SimpleUploadedFile("map.json", content)
     page = run(admin_client, worker, upload(admin_client, fixture("doccano.jsonl"), "doccano", label_map=bad, offset_unit="utf16", annotator="annotator"))
-    assert "map.json: the label map is not JSON" in page.content.decode() and not Claim.objects.exists()
+    assert page.context["job"].problems[0]["file"] == "map.json" and reason in page.content.decode()
+    assert not Claim.objects.exists()
 
 
 def test_an_oversized_file_is_a_form_error_and_no_job(admin_client, settings, article):
