@@ -8,9 +8,10 @@ same rules as `import_articles` (importing/) and still all or nothing.
 
 A file of claims or suggestions (the admin's "Import claims") is a job with a
 `claim_format`: planned and written by import_formats.FORMATS, exactly as
-`import_annotations` and `import_suggestions` do it. Checking every claim through
-the claim form takes about as long per row as an article, so it gets the same
-worker, the same kept files for "Import", and the same size limit.
+`import_annotations` and `import_suggestions` do it. Every claim is checked
+through the claim form, work that grows with the file as an article upload's
+does, so it gets the same worker, the same kept files for "Import" (in the
+database, so any app process can import them), and the same size limit.
 """
 
 from __future__ import annotations
