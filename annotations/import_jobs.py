@@ -5,6 +5,13 @@ write than a web worker may spend on one request, and a request killed
 half-way rolls the whole import back. So the upload view only stores the
 files and enqueues `run_import_job`; `manage.py db_worker` runs it, with the
 same rules as `import_articles` (importing/) and still all or nothing.
+
+A file of claims or suggestions (the admin's "Import claims") is a job with a
+`claim_format`: planned and written by import_formats.FORMATS, exactly as
+`import_annotations` and `import_suggestions` do it. Every claim is checked
+through the claim form, work that grows with the file as an article upload's
+does, so it gets the same worker, the same kept files for "Import" (in the
+database, so any app process can import them), and the same size limit.
 """
 
 from __future__ import annotations
@@ -19,8 +26,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import TaskResultStatus, task
 
-from . import importing
-from .models import ImportJob, ImportJobFile
+from . import import_formats, importing, interop
+from .models import ImportJob, ImportJobFile, Project
 
 logger = logging.getLogger(__name__)
 
@@ -30,13 +37,17 @@ KEEP_DRY_RUN = timedelta(days=1)  # how long a passed dry run keeps its files fo
 
 
 def start_import_job(
-    uploads: Iterable, *, project_name: str, language: str, encoding: str, dry_run: bool, user
+    uploads: Iterable, *, project_name: str, language: str = "", encoding: str = "", dry_run: bool, user,
+    claim_format: str = "", options: dict | None = None,
 ) -> ImportJob:
-    """Store the uploaded files and enqueue their import; one transaction, so a job never lacks files."""
+    """Store the uploaded files and enqueue their import; one transaction, so a job never lacks files.
+
+    With a `claim_format`, the uploads are the file and, if given, its label map."""
     with transaction.atomic():
         _forget_old_dry_runs()
         job = ImportJob.objects.create(
-            created_by=user, project_name=project_name, language=language, encoding=encoding, dry_run=dry_run
+            created_by=user, project_name=project_name, language=language, encoding=encoding, dry_run=dry_run,
+            claim_format=claim_format, options=options or {},
         )
         count = 0
         for position, upload in enumerate(uploads):
@@ -64,6 +75,7 @@ def import_checked(dry_run: ImportJob, *, user) -> ImportJob:
         job = ImportJob.objects.create(
             created_by=user, project_name=dry_run.project_name, language=dry_run.language,
             encoding=dry_run.encoding, dry_run=False, files_total=count,
+            claim_format=dry_run.claim_format, options=dry_run.options,
         )
         ImportJobFile.objects.filter(pk__in=[f.pk for f in files]).update(job=job)
         job.task_id = str(run_import_job.enqueue(job.pk).id)
@@ -104,7 +116,7 @@ def run_import_job(job_id: int) -> str:
     job = ImportJob.objects.get(pk=job_id)
     state = None
     try:
-        state = _run(job)
+        state = (_run_claims if job.claim_format else _run)(job)
         return state
     except BaseException as exc:
         logger.exception("import job %s failed", job_id)
@@ -158,9 +170,56 @@ def _run(job: ImportJob) -> str:
         job.article_ids = plan.written
     except IntegrityError as exc:
         # Another import wrote the same articles since the check.
-        job.error = _("The database refused the import; nothing was imported: %(error)s") % {"error": exc}
-        return _finish(job, ImportJob.State.FAILED)
+        return _refused_by_database(job, exc)
     return _finish(job, ImportJob.State.DONE)
+
+
+def _run_claims(job: ImportJob) -> str:
+    """A file of claims or suggestions: planned by its format, as the commands plan it, then written or not."""
+    fmt = import_formats.FORMATS[job.claim_format]
+    files = list(job.files.order_by("position"))
+    job.files_read = len(files)
+    project = None
+    if job.project_name:
+        project = Project.objects.filter(name=job.project_name).first()
+        if project is None:
+            job.error = _("The project %(name)s no longer exists; nothing was imported.") % {"name": job.project_name}
+            return _finish(job, ImportJob.State.FAILED)
+    label_map = interop.LabelMap()
+    try:
+        if len(files) > 1:
+            label_map = interop.LabelMap.load(files[1].name, bytes(files[1].data))
+    except importing.ImportRefused as refused:
+        job.problems = [_problem(refused)]
+        return _finish(job, ImportJob.State.FAILED)
+    name = files[0].name
+    options = import_formats.Options(
+        name=name, project=project, label_map=label_map,
+        offset_unit=job.options.get("offset_unit") or None, annotator=job.options.get("annotator") or None,
+    )
+    plan = fmt.plan(name, bytes(files[0].data), options)
+    job.summary = {
+        "counts": fmt.summary(plan),
+        "warnings": list(getattr(plan, "warnings", []))[:SHOWN],
+        "skipped": list(getattr(plan, "skipped", []))[:SHOWN],
+    }
+    if plan.problems:
+        job.problems = [_problem(refusal) for refusal in plan.problems]
+        return _finish(job, ImportJob.State.FAILED)
+    if job.dry_run:
+        return _finish(job, ImportJob.State.DONE)
+    job.step = ImportJob.Step.WRITING
+    job.save(update_fields=["step", "files_read", "summary"])
+    try:
+        job.summary["written"] = fmt.write(plan)
+    except IntegrityError as exc:
+        return _refused_by_database(job, exc)
+    return _finish(job, ImportJob.State.DONE)
+
+
+def _refused_by_database(job: ImportJob, exc: IntegrityError) -> str:
+    job.error = _("The database refused the import; nothing was imported: %(error)s") % {"error": exc}
+    return _finish(job, ImportJob.State.FAILED)
 
 
 def _finish(job: ImportJob, state: str) -> str:

@@ -16,14 +16,13 @@ for the lines after it; a line's own `offset_unit` wins over both.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import text as textlib
 from .claim_import import _article, form_reasons
 from .forms import SuggestionForm
-from .importing import ImportRefused, json_objects
+from .importing import ImportRefused, json_objects, load_json
 from .models import SUGGESTED_LABELS, Article, Suggestion
 
 OFFSET_UNITS = {
@@ -116,7 +115,7 @@ def plan_file(name: str, data: bytes, *, offset_unit: str = "codepoint", project
 
 def _rows(name: str, text: str):
     if Path(name).suffix.lower() == ".json":
-        data = json.loads(text) if text.strip().startswith("{") else None
+        data = load_json(name, text) if text.strip().startswith("{") else None
         if isinstance(data, dict) and isinstance(data.get("suggestions"), list):
             unit = data.get("offset_unit")
             head = [(0, {"offset_unit": unit})] if unit is not None else []

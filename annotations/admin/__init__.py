@@ -40,6 +40,7 @@ from ..models import (
     Verdict,
     article_text_frozen,
 )
+from .claim_import import ClaimImportViews, import_kept, may_import
 from .display import AutoDirectionAdmin, evidence_links
 from .forms import (
     ArticleAdminForm,
@@ -94,6 +95,10 @@ def _assign(modeladmin, request, articles) -> None:
 def assign_evenly(modeladmin, request, queryset):
     """Top up the selected articles to their project's number of annotators, balancing the load."""
     _assign(modeladmin, request, queryset)
+
+
+# Uploads of article files; those of claims have a claim_format (admin/claim_import.py).
+ARTICLE_JOBS = ImportJob.objects.filter(claim_format="")
 
 
 # Formats that are data, not sheets: their cells are written exactly.
@@ -151,7 +156,7 @@ class ArticleAdmin(AutoDirectionAdmin, SimpleHistoryAdmin):
 
     def import_files(self, request: HttpRequest) -> TemplateResponse:
         """Upload article files; a background job checks them as import_articles does, all or nothing."""
-        if not self.has_add_permission(request):
+        if not may_import(request.user, Article):
             raise PermissionDenied
         form = ImportFilesForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
@@ -174,15 +179,15 @@ class ArticleAdmin(AutoDirectionAdmin, SimpleHistoryAdmin):
             "opts": self.model._meta,
             "title": _("Import articles"),
             "form": form,
-            "recent_jobs": ImportJob.objects.only("pk", "project_name", "state", "dry_run", "created_at")[:10],
+            "recent_jobs": ARTICLE_JOBS.only("pk", "project_name", "state", "dry_run", "created_at")[:10],
         }
         return TemplateResponse(request, "admin/annotations/article/import_files.html", context)
 
     def import_job(self, request: HttpRequest, job_id: int) -> TemplateResponse:
         """An upload's progress: state, counts, and on failure every refusal. Refreshes until finished."""
-        if not self.has_add_permission(request):
+        if not may_import(request.user, Article):
             raise PermissionDenied
-        job = import_jobs.notice_lost_task(get_object_or_404(ImportJob, pk=job_id))
+        job = import_jobs.notice_lost_task(get_object_or_404(ARTICLE_JOBS, pk=job_id))
         waiting = job.state == ImportJob.State.QUEUED and (timezone.now() - job.created_at).total_seconds() > 10
         context = {
             **self.admin_site.each_context(request),
@@ -198,19 +203,13 @@ class ArticleAdmin(AutoDirectionAdmin, SimpleHistoryAdmin):
 
     def import_job_confirm(self, request: HttpRequest, job_id: int):
         """Import the files a passed dry run checked, without uploading them again."""
-        if not self.has_add_permission(request):
+        if not may_import(request.user, Article):
             raise PermissionDenied
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        dry_run = get_object_or_404(ImportJob, pk=job_id)
-        try:
-            job = import_jobs.import_checked(dry_run, user=request.user)
-        except ImportJob.DoesNotExist:
-            self.message_user(
-                request, _("These files are no longer kept (already imported, or checked too long ago); upload them again."), messages.ERROR
-            )
-            return redirect(reverse("admin:annotations_article_import_job", args=[dry_run.pk]))
-        return redirect(reverse("admin:annotations_article_import_job", args=[job.pk]))
+        dry_run = get_object_or_404(ARTICLE_JOBS, pk=job_id)
+        gone = _("These files are no longer kept (already imported, or checked too long ago); upload them again.")
+        return import_kept(self, request, dry_run, job_view="admin:annotations_article_import_job", gone=gone)
 
     def import_job_assign(self, request: HttpRequest, job_id: int):
         """Assign the articles an upload imported, as the "Assign to annotators" action does."""
@@ -218,7 +217,7 @@ class ArticleAdmin(AutoDirectionAdmin, SimpleHistoryAdmin):
             raise PermissionDenied
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        job = get_object_or_404(ImportJob, pk=job_id)
+        job = get_object_or_404(ARTICLE_JOBS, pk=job_id)
         _assign(self, request, Article.objects.filter(pk__in=job.article_ids))
         return redirect(reverse("admin:annotations_article_import_job", args=[job.pk]))
 
@@ -232,8 +231,9 @@ class AssignmentAdmin(AutoDirectionAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Claim)
-class ClaimAdmin(AutoDirectionAdmin, VersionedDeleteMixin, AtomicHistoryMixin, SimpleHistoryAdmin):
+class ClaimAdmin(ClaimImportViews, AutoDirectionAdmin, VersionedDeleteMixin, AtomicHistoryMixin, SimpleHistoryAdmin):
     form = ClaimAdminForm
+    change_list_template = "admin/annotations/claim/change_list.html"
     list_display = ["quote", "article", "annotator", "verification_status", "claim_type", "version", "updated_at"]
     list_filter = ["verification_status", "claim_type", "check_worthiness", "attribution", "article__project"]
     search_fields = ["quote", "article__external_id", "annotator__username", "source__name"]
@@ -321,4 +321,4 @@ admin.site.register(CheckWorthiness, TermAdmin)
 admin.site.register(Attribution, TermAdmin)
 
 
-from . import canonical  # noqa: E402, F401  (canonical claims, appearances, dismissed matches)
+from . import canonical, suggestions  # noqa: E402, F401  (canonical claims, appearances, dismissed matches; suggestions)

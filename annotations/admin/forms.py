@@ -12,16 +12,17 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
-from .. import importing
+from .. import import_formats, importing
 from .. import text as textlib
 from ..forms import MAX_NOTE_CHARS, SPAN_MESSAGES, check_evidence
 from ..http import whole_number
-from ..models import Article, Claim, Project, article_text_frozen
+from ..models import ANNOTATOR_GROUP, Article, Claim, Project, article_text_frozen
 from ..workflow import FROZEN, waiting_annotators
 
 STALE = _(
@@ -343,6 +344,69 @@ class ImportFilesForm(forms.Form):
 
     def clean_encoding(self) -> str:
         return _checked(textlib.check_encoding, self.cleaned_data["encoding"])
+
+
+class ImportClaimsForm(forms.Form):
+    """One file of claims or suggestions, its format (import_formats.FORMATS) and that format's options."""
+
+    file = forms.FileField(label=_("File"))
+    format = forms.ChoiceField(label=_("Format"))
+    project = forms.ModelChoiceField(
+        label=_("Project"), queryset=Project.objects.order_by("name"), required=False,
+        empty_label=_("Any project"), help_text=_("Look the articles up in this project only."),
+    )
+    label_map = forms.FileField(
+        label=_("Label map"), required=False,
+        help_text=_("doccano, Label Studio and W3C files: a JSON file mapping their labels to ours."),
+    )
+    offset_unit = forms.ChoiceField(
+        label=_("Offsets count"), required=False,
+        choices=[("", _("Not given")), ("utf16", _("UTF-16 code units")), ("codepoint", _("Code points"))],
+        help_text=_(
+            "Other tools' files and suggestions. Not given: refused if a text has emoji or other characters "
+            "where the two differ (suggestions: code points, unless a line names its own)."
+        ),
+    )
+    annotator = forms.ModelChoiceField(
+        label=_("Annotator"), required=False, to_field_name="username",
+        queryset=get_user_model().objects.filter(is_active=True, groups__name=ANNOTATOR_GROUP).order_by("username"),
+        help_text=_("Whose claims they are: needed for doccano and Label Studio files, optional for W3C ones."),
+    )
+    dry_run = forms.BooleanField(label=_("Dry run: check only, write nothing"), required=False, initial=True)
+
+    def __init__(self, *args, formats, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["format"].choices = [(key, import_formats.FORMATS[key].label) for key in formats]
+
+    def clean_file(self):
+        return _within_limit(self.cleaned_data["file"])
+
+    def clean_label_map(self):
+        return _within_limit(self.cleaned_data["label_map"])
+
+    def clean(self) -> dict:
+        data = super().clean()
+        fmt = import_formats.FORMATS.get(data.get("format"))
+        if fmt is None:
+            return data
+        if data.get("label_map") and not fmt.label_map:
+            self.add_error("label_map", forms.ValidationError(_("This format takes no label map."), code="not_taken"))
+        if data.get("offset_unit") and data["offset_unit"] not in fmt.offset_units:
+            self.add_error("offset_unit", forms.ValidationError(_("This format's offsets are always code points."), code="not_taken"))
+        if data.get("annotator") and not fmt.annotator:
+            self.add_error("annotator", forms.ValidationError(_("This format names its annotators itself."), code="not_taken"))
+        if not data.get("annotator") and fmt.annotator == import_formats.REQUIRED and "annotator" not in self.errors:
+            self.add_error("annotator", forms.ValidationError(_("Choose whose claims these are."), code="required"))
+        return data
+
+
+def _within_limit(upload):
+    if upload and upload.size > settings.ANNOTATIONS_MAX_IMPORT_BYTES:
+        raise forms.ValidationError(
+            _("The file is %(size)d bytes; the limit is %(limit)d. Split it, or load it with the command."),
+            code="too_large", params={"size": upload.size, "limit": settings.ANNOTATIONS_MAX_IMPORT_BYTES},
+        )
+    return upload
 
 
 def _checked(check, value: str) -> str:

@@ -30,6 +30,7 @@ from .readers import (  # noqa: F401
     check_article,
     derive_title,
     json_objects,
+    load_json,
     parse_file,
     where_of,
 )

@@ -178,7 +178,8 @@ def _parse_int(digits: str) -> int:
     return int(digits)
 
 
-def _load_json(name: str, text: str, row: int | None = None) -> object:
+def load_json(name: str, text: str, row: int | None = None) -> object:
+    """Parse JSON from a file, or ImportRefused naming why: broken, too deep, a number too long."""
     try:
         return json.loads(text, parse_int=_parse_int)
     except json.JSONDecodeError as exc:
@@ -217,11 +218,11 @@ def json_objects(name: str, text: str, *, lines: bool, top: dict | None = None) 
         for number, line in enumerate(text.split("\n"), start=1):
             if line.strip():
                 try:
-                    yield number, _object(name, _load_json(name, line, number), number)
+                    yield number, _object(name, load_json(name, line, number), number)
                 except ImportRefused as refused:
                     yield number, refused
         return
-    data = _load_json(name, text)
+    data = load_json(name, text)
     if isinstance(data, dict) and isinstance(data.get("articles"), list):
         if top is not None:
             top.update((key, value) for key, value in data.items() if key != "articles")

@@ -13,7 +13,6 @@ it cannot place exactly it refuses, naming file, row and reason
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -22,10 +21,9 @@ from django.urls.exceptions import Resolver404
 
 from .. import text as textlib
 from ..claim_import import LoadPlan, plan_rows
-from ..importing import ImportRefused
+from ..importing import ImportRefused, load_json
 from ..models import LABEL_FIELDS, TERM_FIELDS, Article
 
-TOOLS = ("doccano", "labelstudio", "w3c")
 OFFSET_UNITS = ("utf16", "codepoint")
 UNIT_NAMES = {"utf16": "UTF-16 code units", "codepoint": "code points"}
 DEFAULT_LABELS = {"verification_status": "unassessed"}  # a claim from another tool has no verdict yet
@@ -72,9 +70,11 @@ class LabelMap:
     @classmethod
     def load(cls, name: str, data: bytes) -> LabelMap:
         try:
-            mapping = json.loads(textlib.decode_bytes(data).text)
-        except (ValueError, textlib.TextError) as exc:
-            raise ImportRefused(name, f"the label map is not JSON: {exc}") from None
+            mapping = load_json(name, textlib.decode_bytes(data).text)
+        except textlib.TextError as exc:
+            raise ImportRefused(name, f"the label map is not JSON: {exc.message}") from None
+        except ImportRefused as refused:
+            raise ImportRefused(name, f"the label map is not JSON: {refused.reason}") from None
         if not isinstance(mapping, dict):
             raise ImportRefused(name, 'the label map must be an object: {"THEIR LABEL": {"claim_type": "numerical"}, …}')
         for label, fields in mapping.items():

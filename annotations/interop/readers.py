@@ -7,12 +7,11 @@ Nothing here converts an offset or touches the database (the package does).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
 from ..exporting.w3c import ASSESSING, CLASSIFYING, COMMENTING, LINKING, parse_label
-from ..importing import ImportRefused, json_objects
+from ..importing import ImportRefused, json_objects, load_json
 from . import Document, Span
 
 _VALUE = (str, int)
@@ -91,10 +90,7 @@ def labelstudio(name: str, text: str, warnings: list[str]) -> Iterator[Document 
 
 def w3c(name: str, text: str, warnings: list[str]) -> Iterator[Document | ImportRefused]:
     """W3C Web Annotations: one, a list, a JSON-LD @graph, or an AnnotationCollection or AnnotationPage."""
-    try:
-        data = json.loads(text)
-    except ValueError as exc:
-        raise ImportRefused(name, f"not JSON: {exc}") from None
+    data = load_json(name, text)
     for row, annotation in enumerate(_annotations(name, data), start=1):
         try:
             yield _annotation(name, row, annotation, warnings)

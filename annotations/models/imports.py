@@ -47,6 +47,12 @@ class ImportJob(models.Model):
     skipped = models.JSONField(_("skipped duplicates"), default=list, blank=True)
     # The ids of the articles the job wrote, so its result page can assign them.
     article_ids = models.JSONField(_("imported articles"), default=list, blank=True)
+    # Empty: article files (importing/). Otherwise a key of import_formats.FORMATS: one file of
+    # claims or suggestions (and, at position 1, its label map), planned as the commands plan it.
+    claim_format = models.CharField(_("claim format"), max_length=20, blank=True)
+    # That import's options ({"offset_unit", "annotator"}), and what it counted, skipped, warned of and wrote.
+    options = models.JSONField(_("options"), default=dict, blank=True)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
     error = models.TextField(_("error"), blank=True)
     task_id = models.CharField(_("task id"), max_length=64, blank=True)
 

@@ -2,11 +2,9 @@
 
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.translation import gettext as _
 
-from annotations import claim_import, interop, workflow
+from annotations import import_formats, interop
 from annotations.importing import ImportRefused
 from annotations.models import Project
 
@@ -24,7 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--project", help="look the articles up in this project only")
         parser.add_argument("--dry-run", action="store_true", help="validate and report, write nothing")
         parser.add_argument(
-            "--from", dest="tool", choices=interop.TOOLS,
+            "--from", dest="tool", choices=import_formats.TOOLS,
             help="the file is another tool's: doccano JSONL, Label Studio JSON export, or W3C Web Annotations",
         )
         parser.add_argument("--label-map", help="with --from: JSON mapping the tool's labels to our label fields and values")
@@ -45,13 +43,14 @@ class Command(BaseCommand):
             data = path.read_bytes()
         except OSError as exc:
             raise CommandError(f"cannot read {path}: {exc.strerror or exc}") from None
+        fmt = import_formats.FORMATS[options["tool"] or "export"]
         if options["tool"]:
-            plan = interop.plan_foreign(options["tool"], data, self._foreign_options(path, project, options), max_bytes=settings.ANNOTATIONS_MAX_IMPORT_BYTES)
+            plan = fmt.plan(str(path), data, self._foreign_options(path, project, options))
         else:
             for option in ("label_map", "offset_unit", "annotator"):
                 if options[option]:
                     raise CommandError(f"--{option.replace('_', '-')} applies to another tool's file: add --from")
-            plan = claim_import.plan_load(str(path), data, project=project, max_bytes=settings.ANNOTATIONS_MAX_IMPORT_BYTES)
+            plan = fmt.plan(str(path), data, import_formats.Options(name=str(path), project=project))
         for line in plan.warnings:
             self.stdout.write(f"warning {line}")
         for line in plan.skipped:
@@ -60,44 +59,16 @@ class Command(BaseCommand):
             for problem in plan.problems:
                 self.stderr.write(f"refused {problem}")
             raise CommandError(f"{len(plan.problems)} problem(s) found; nothing was loaded.")
+        counts = fmt.summary(plan)
         if options["dry_run"]:
-            gold = sum(load.gold for load in plan.claims)
-            self.stdout.write(
-                _(
-                    "Dry run: would load %(claims)d claim(s) and %(gold)d gold claim(s) on %(articles)d article(s); "
-                    "%(skipped)d already present. Nothing was written."
-                )
-                % {
-                    "claims": len(plan.claims) - gold,
-                    "gold": gold,
-                    "articles": len({load.article.pk for load in plan.claims}),
-                    "skipped": len(plan.skipped),
-                }
-            )
-            if plan.canonical:
-                self.stdout.write(
-                    _("Dry run: would load %(count)d canonical claim(s) and %(links)d link(s) to them.")
-                    % {"count": sum(load.existing is None for load in plan.canonical), "links": sum(len(load.targets) for load in plan.canonical)}
-                )
+            for line in fmt.report(counts):
+                self.stdout.write(line)
             return
-        loaded = workflow.load_claims(loads=plan.claims, canonical=plan.canonical)
-        # Articles that got a claim or a gold claim, not every article the file names.
-        self.stdout.write(
-            self.style.SUCCESS(
-                _("Loaded %(claims)d claim(s) and %(gold)d gold claim(s) on %(articles)d article(s); %(skipped)d already present.")
-                % {"claims": loaded.claims, "gold": loaded.gold, "articles": loaded.articles, "skipped": len(plan.skipped)}
-            )
-        )
-        if plan.canonical:
-            self.stdout.write(
-                self.style.SUCCESS(
-                    _("Loaded %(count)d canonical claim(s) and %(links)d link(s) to them.")
-                    % {"count": loaded.canonical, "links": sum(len(load.targets) for load in plan.canonical)}
-                )
-            )
+        for line in fmt.report(counts, fmt.write(plan)):
+            self.stdout.write(self.style.SUCCESS(line))
 
     def _foreign_options(self, path: Path, project, options) -> interop.Options:
-        if options["tool"] in ("doccano", "labelstudio") and not options["annotator"]:
+        if import_formats.FORMATS[options["tool"]].annotator == import_formats.REQUIRED and not options["annotator"]:
             raise CommandError(f"--from {options['tool']}: name whose claims these are with --annotator USERNAME")
         label_map = interop.LabelMap()
         if options["label_map"]:

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from annotations import suggestion_import, workflow
+from annotations import import_formats
 from annotations.models import Project
 
 
@@ -21,7 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("file")
         parser.add_argument("--project", help="look the articles up in this project only")
         parser.add_argument(
-            "--offset-unit", choices=["codepoint", "utf16"], default="codepoint",
+            "--offset-unit", choices=import_formats.FORMATS["suggestions"].offset_units, default="codepoint",
             help="the unit of offsets in lines that do not name theirs (default: codepoint)",
         )
         parser.add_argument("--dry-run", action="store_true", help="validate and report, write nothing")
@@ -42,7 +42,8 @@ class Command(BaseCommand):
                 _("%(path)s is %(size)d bytes; the limit is %(limit)d")
                 % {"path": path, "size": len(data), "limit": settings.ANNOTATIONS_MAX_IMPORT_BYTES}
             )
-        plan = suggestion_import.plan_file(str(path), data, offset_unit=options["offset_unit"], project=project)
+        fmt = import_formats.FORMATS["suggestions"]
+        plan = fmt.plan(str(path), data, import_formats.Options(name=str(path), project=project, offset_unit=options["offset_unit"]))
         report(self, plan, dry_run=options["dry_run"])
 
 
@@ -52,14 +53,11 @@ def report(command: BaseCommand, plan, *, dry_run: bool) -> None:
         for problem in plan.problems:
             command.stderr.write(_("refused %(problem)s") % {"problem": problem})
         raise CommandError(_("%(count)d problem(s) found; nothing was loaded.") % {"count": len(plan.problems)})
+    fmt = import_formats.FORMATS["suggestions"]
+    counts = fmt.summary(plan)
     if dry_run:
-        command.stdout.write(
-            _("Dry run: %(count)d suggestion(s) are valid. Nothing was written.") % {"count": len(plan.suggestions)}
-        )
+        for line in fmt.report(counts):
+            command.stdout.write(line)
         return
-    written, skipped = workflow.store_suggestions(loads=plan.suggestions)
-    command.stdout.write(
-        command.style.SUCCESS(
-            _("Loaded %(written)d suggestion(s); %(skipped)d already present.") % {"written": written, "skipped": skipped}
-        )
-    )
+    for line in fmt.report(counts, fmt.write(plan)):
+        command.stdout.write(command.style.SUCCESS(line))
