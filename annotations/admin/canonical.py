@@ -20,7 +20,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from .. import matching, workflow
 from ..forms import MAX_NOTE_CHARS, check_language, check_link
 from ..models import Appearance, CanonicalClaim, Evidence, MatchDismissal, check_verdict_evidence
-from .display import AutoDirectionAdmin
+from .display import AutoDirectionAdmin, label_columns
 from .forms import AtomicHistoryMixin, VersionedAdminForm, VersionedDeleteMixin
 
 
@@ -80,6 +80,10 @@ class EvidenceAdminForm(forms.ModelForm):
 
 class EvidenceFormSet(BaseInlineFormSet):
     """The evidence as it will be after this save, checked against the verdict the form will save."""
+
+    def add_fields(self, form, index) -> None:
+        super().add_fields(form, index)
+        label_columns(form)
 
     def clean(self) -> None:
         super().clean()

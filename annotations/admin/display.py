@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.contrib.admin import widgets as admin_widgets
 from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 
 # Widgets whose text is typed by people in any language; URLs, numbers and e-mails stay left to right.
 TEXT_WIDGETS = (forms.Textarea, forms.TextInput)
@@ -24,6 +26,14 @@ class AutoDirectionAdmin:
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         return auto_direction(super().formfield_for_dbfield(db_field, request, **kwargs))
+
+
+def label_columns(form) -> None:
+    """A tabular inline's inputs sit under column headings, not <label>s: give each its field's name
+    as aria-label (screen readers, axe-core's "label" rule). Call from the formset's add_fields."""
+    for name, field in form.fields.items():
+        label = gettext("Delete") if name == "DELETE" else capfirst(str(field.label or name))
+        field.widget.attrs.setdefault("aria-label", label)
 
 
 class AutoDirectionForm:
