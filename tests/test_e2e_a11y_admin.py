@@ -10,16 +10,16 @@ from .test_e2e_a11y import check_pages, desk  # noqa: F401 - desk is a fixture u
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("default_vocabularies")]
 
 
-def admin_pages(desk):
-    claim = desk["open"].claims.first()
+def admin_pages(scene):
+    claim = scene["open"].claims.first()
     return [
         reverse("admin:index"),
         reverse("admin:annotations_article_changelist"),
-        reverse("admin:annotations_article_change", args=[desk["open"].pk]),
+        reverse("admin:annotations_article_change", args=[scene["open"].pk]),
         reverse("admin:annotations_claim_changelist"),
         reverse("admin:annotations_claim_change", args=[claim.pk]),
         reverse("admin:annotations_claim_history", args=[claim.pk]),
-        reverse("admin:annotations_canonicalclaim_change", args=[desk["canonical"].pk]),
+        reverse("admin:annotations_canonicalclaim_change", args=[scene["canonical"].pk]),
         reverse("admin:annotations_suggestion_changelist"),
         reverse("admin:annotations_article_import_files"),
         reverse("admin:annotations_claim_import"),
