@@ -304,3 +304,12 @@ def test_submit_makes_claims_read_only(annotator_client, article, annotator):
     assert annotator_client.post(reverse("claim_update", args=[claim.pk]), data, **HTMX).status_code == 403
     assert annotator_client.post(reverse("claim_delete", args=[claim.pk]), {"version": 1}, **HTMX).status_code == 403
     assert annotator_client.post(reverse("assignment_submit", args=[article.pk])).status_code == 403
+
+
+def test_a_refused_request_never_replaces_the_page_even_with_debug_on(annotator_client, article, settings):
+    # django-htmx's debug helper (added by {% htmx_script %} when DEBUG is on) swaps any 4xx response
+    # in for the whole document: a save refused because the article was submitted in another tab
+    # would wipe the unsaved form. base.html loads htmx alone; page scripts report refusals instead.
+    settings.DEBUG = True
+    page = annotator_client.get(article.get_absolute_url()).content.decode()
+    assert "django_htmx/htmx-2.min.js" in page and "django-htmx.js" not in page
