@@ -9,6 +9,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -160,6 +162,14 @@ def seed(name):
     return SimpleNamespace(text=text, language=textlib.detect_language(text), external_id=name)
 
 
+def in_language(language: str, message: str, words: str) -> str:
+    """A rationale label as the catalogue of `language` writes it (checked to be translated)."""
+    with translation.override(language):
+        translated = gettext(message) % {"words": words}
+    assert translated != message % {"words": words}
+    return translated
+
+
 class TestAttributionSuggester:
     def test_is_a_suggester(self):
         assert isinstance(AttributionSuggester(), Suggester)
@@ -168,7 +178,7 @@ class TestAttributionSuggester:
         found = [p for p in AttributionSuggester().suggest(seed("000_7b2440a1b41ed335")) if "۳۰۰۰" in p.quote]
         assert len(found) == 1
         proposal = found[0]
-        assert "رویترز" in proposal.quote and "relayed by: خبرگزاری رویترز" in proposal.rationale
+        assert "رویترز" in proposal.quote and in_language("fa", "relayed by: %(words)s", "خبرگزاری رویترز") in proposal.rationale
         assert proposal.source_name == "یک سخنگوی نظامی" and proposal.source_kind == "unnamed_source"
         assert proposal.claim_type == "numerical" and proposal.attribution == "unattributed"
 
@@ -176,7 +186,7 @@ class TestAttributionSuggester:
         article = seed("004_7d9db1b0e6b1bccf")
         found = [p for p in AttributionSuggester().suggest(article) if "4900" in p.quote]
         assert [p.source_name for p in found] == ["المرصد السوري لحقوق الإنسان", "مدير المرصد رامي عبد الرحمن"]
-        assert all(p.source_kind == "organisation" and "number: 4900" in p.rationale for p in found)
+        assert all(p.source_kind == "organisation" and in_language("ar", "number: %(words)s", "4900") in p.rationale for p in found)
         for p in found:
             assert article.text[p.start : p.end] == p.quote
             assert article.text[p.source_start : p.source_end] == p.source_name
@@ -204,7 +214,14 @@ class TestAttributionSuggester:
         for sentence, number in (("وقال المرصد إن آلاف المدنيين غادروا.", "آلاف"), ("این منبع گفت: ۱۵۰ تن تسلیم شدند.", "۱۵۰")):
             article = SimpleNamespace(text=sentence, language=textlib.detect_language(sentence))
             (proposal,) = AttributionSuggester().suggest(article)
-            assert f"number: {number}" in proposal.rationale and proposal.score <= 0.95
+            assert in_language(article.language, "number: %(words)s", number) in proposal.rationale and proposal.score <= 0.95
+
+    def test_the_rationale_is_in_the_articles_language_or_english(self):
+        sentence = "قال المتحدث إن 3000 شخص غادروا الباغوز."
+        arabic = list(AttributionSuggester().suggest(SimpleNamespace(text=sentence, language="ar")))[0].rationale
+        other = list(AttributionSuggester().suggest(SimpleNamespace(text=sentence, language="ku")))[0].rationale
+        assert other.startswith("frame: قال;") and "number: 3000" in other
+        assert arabic.startswith(in_language("ar", "frame: %(words)s", "قال")) and arabic != other
 
 
 @pytest.mark.django_db

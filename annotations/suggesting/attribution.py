@@ -22,6 +22,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import regex
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from .. import folding
 from .. import text as textlib
@@ -103,11 +106,13 @@ class AttributionSuggester:
 
     def suggest(self, article) -> Iterator[Proposal]:
         text = article.text
-        persian = (article.language or "").split("-")[0] == "fa"
-        for start, end in sentences(text):
-            proposal = self.suggest_sentence(text, start, end, persian=persian)
-            if proposal is not None:
-                yield proposal
+        language = (article.language or "").split("-")[0]
+        persian = language == "fa"
+        # The rationale is written in the article's language when the interface has it (the desk
+        # reads both together), else in English; all of it is made here, not while it is consumed.
+        with translation.override(language if language in dict(settings.LANGUAGES) else "en"):
+            proposals = [self.suggest_sentence(text, start, end, persian=persian) for start, end in sentences(text)]
+        yield from (proposal for proposal in proposals if proposal is not None)
 
     def suggest_sentence(self, text: str, start: int, end: int, *, persian: bool) -> Proposal | None:
         """A proposal for the sentence text[start:end], or None when it has no frame or no number."""
@@ -123,12 +128,12 @@ class AttributionSuggester:
         claimant = _claimant(frame, tokens, between, persian=persian)
         # Whoever relays a relay frame's claimant stands just before it ("رویترز به نقل از …").
         relayed = frame.kind == "relay" and 0 < frame.first <= MAX_CLAIMANT_WORDS
-        score, features = 0.5, ["frame"]
+        score, features = 0.5, [_("frame")]
         number_at = numbers[0]
         if _has_digit(tokens[number_at]):
-            score, features = score + 0.2, [*features, "digits"]
+            score, features = score + 0.2, [*features, _("digits")]
         else:
-            score, features = score + 0.1, [*features, "number word"]
+            score, features = score + 0.1, [*features, _("number word")]
         kind = "person"
         source = None
         if claimant:
@@ -136,12 +141,12 @@ class AttributionSuggester:
             fs, fe = words[claimant[0]][1], words[claimant[-1]][2]
             source = folded.original_span(fs, fe)
             if kind != "unnamed_source":
-                score, features = score + 0.15, [*features, "named claimant"]
+                score, features = score + 0.15, [*features, _("named claimant")]
         # A quotation opens right after the frame and its claimant: «…», "…" or a colon.
         after = folded.text[words[max([frame.last - 1, *claimant])][2] :].lstrip()
         direct = bool(after) and after[0] in _QUOTE_OPEN
         if direct:
-            score, features = score + 0.1, [*features, "quotation"]
+            score, features = score + 0.1, [*features, _("quotation")]
         if kind == "unnamed_source" or not claimant:
             attribution = "unattributed" if kind == "unnamed_source" else "paraphrase"
         else:
@@ -149,15 +154,15 @@ class AttributionSuggester:
         ns, ne = folded.original_span(words[number_at][1], words[number_at][2])
         frame_span = folded.original_span(words[frame.first][1], words[frame.last - 1][2])
         parts = [
-            f"frame: {text[start + frame_span[0] : start + frame_span[1]]}",
-            f"number: {text[start + ns : start + ne]}",
+            _("frame: %(words)s") % {"words": text[start + frame_span[0] : start + frame_span[1]]},
+            _("number: %(words)s") % {"words": text[start + ns : start + ne]},
         ]
         if source:
-            parts.append(f"claimant: {text[start + source[0] : start + source[1]]}")
+            parts.append(_("claimant: %(words)s") % {"words": text[start + source[0] : start + source[1]]})
         if relayed:
             fs, fe = folded.original_span(words[0][1], words[frame.first - 1][2])
-            parts.append(f"relayed by: {text[start + fs : start + fe]}")
-        parts.append(f"score {round(min(score, 0.95), 2)} = " + " + ".join(features))
+            parts.append(_("relayed by: %(words)s") % {"words": text[start + fs : start + fe]})
+        parts.append(_("score %(score)s = %(features)s") % {"score": round(min(score, 0.95), 2), "features": " + ".join(features)})
         source_fields = {}
         if source:
             source_fields = {
