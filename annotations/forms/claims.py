@@ -1,36 +1,27 @@
-"""Forms: the claim form validates every span against the stored text (docs/offsets.md)."""
+"""The claim form and its parts: every span validated against the stored text (docs/offsets.md)."""
 
 from __future__ import annotations
 
-import re
 import uuid
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from . import agreement, search
-from . import text as textlib
-from .models import (
-    MERGE_PARTS,
+from .. import text as textlib
+from ..models import (
     SUGGESTED_LABELS,
     Article,
     Attribution,
-    Calendar,
     CheckWorthiness,
     ClaimType,
-    Digits,
-    Project,
     SourceKind,
     Suggestion,
     Verdict,
-    check_verdict_evidence,
 )
-from .models.vocabulary import cached_terms
-from .widget_html import widget_renderer
+from ..models.vocabulary import cached_terms
+from ..widget_html import widget_renderer
 
 MAX_EVIDENCE_LINKS = 20
 MAX_NOTE_CHARS = 5000
@@ -290,247 +281,3 @@ class SuggestionForm(SpanForm):
         del self.fields["verification_status"]
         for name in SUGGESTED_LABELS:
             self.fields[name].required = False
-
-
-class GoldForm(SpanForm):
-    """An adjudicator's edited or merged version of a group, saved as a gold claim."""
-
-    group = forms.RegexField(regex=GROUP_KEY, required=False, max_length=2000, widget=forms.HiddenInput)
-    decision_note = forms.CharField(
-        label=_("Decision note"), required=False, max_length=MAX_NOTE_CHARS, widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"})
-    )
-
-    @property
-    def seen(self) -> dict[int, int | None]:
-        """The group's claims with the revisions the adjudicator saw ({} for a claim everyone missed)."""
-        return agreement.parse_group_key(self.cleaned_data.get("group") or "")
-
-
-class DecisionForm(forms.Form):
-    """Accept one version of a group, or reject the group, with a note."""
-
-    group = forms.RegexField(regex=GROUP_KEY, max_length=2000)
-    claim = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
-    decision_note = forms.CharField(required=False, max_length=5000)
-
-    @property
-    def seen(self) -> dict[int, int | None]:
-        return agreement.parse_group_key(self.cleaned_data["group"])
-
-
-class LinkChoiceField(forms.MultipleChoiceField):
-    """Links ticked among those a page offered; which links may be kept is the workflow's to check."""
-
-    def valid_value(self, value) -> bool:
-        return len(value) <= 2000
-
-
-class MergeForm(forms.Form):
-    """A group merged part by part: for each part of a claim (MERGE_PARTS), the claim of the group
-    to take it from (`from_span`, `from_claimant`, ...), the evidence links kept, and a note."""
-
-    group = forms.RegexField(regex=GROUP_KEY, max_length=2000)
-    evidence = LinkChoiceField(required=False)
-    decision_note = forms.CharField(required=False, max_length=MAX_NOTE_CHARS)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for part in MERGE_PARTS:
-            self.fields[f"from_{part}"] = forms.IntegerField(min_value=1, max_value=MAX_ID)
-
-    @property
-    def seen(self) -> dict[int, int | None]:
-        return agreement.parse_group_key(self.cleaned_data["group"])
-
-    @property
-    def picks(self) -> dict[str, int]:
-        return {part: self.cleaned_data[f"from_{part}"] for part in MERGE_PARTS}
-
-
-class UnanimousForm(forms.Form):
-    """Accept every unanimous group on the page: the groups as the adjudicator saw them."""
-
-    groups = forms.CharField(max_length=200_000)
-
-    def clean_groups(self) -> list[dict[int, int | None]]:
-        keys = self.cleaned_data["groups"].split()
-        if not keys or not all(re.fullmatch(GROUP_KEY, key) for key in keys):
-            raise ValidationError(_("These groups are not on this page."), code="bad_groups")
-        return [agreement.parse_group_key(key) for key in keys]
-
-
-MAX_STATEMENT_CHARS = 5000
-
-
-class CanonicalClaimForm(forms.Form):
-    """A canonical claim as an adjudicator edits it (and as import_annotations reads it), with the
-    evidence discipline: `dated_evidence` says whether it has an evidence item with a publication date."""
-
-    statement = forms.CharField(
-        label=_("Normalised statement"), max_length=MAX_STATEMENT_CHARS,
-        widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
-        help_text=_("Short and self-contained, in the language of its first appearance."),
-    )
-    language = forms.CharField(label=_("Language"), max_length=20, widget=forms.TextInput(attrs={"dir": "ltr", "size": 6}))
-    translation = forms.CharField(
-        label=_("Translation"), required=False, max_length=MAX_STATEMENT_CHARS, widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"})
-    )
-    translation_language = forms.CharField(
-        label=_("Translation language"), required=False, max_length=20, widget=forms.TextInput(attrs={"dir": "ltr", "size": 6})
-    )
-    source_name = forms.CharField(label=_("Claimant"), required=False, max_length=300, widget=forms.TextInput(attrs={"dir": "auto"}))
-    source_kind = forms.ChoiceField(label=_("Claimant kind"), choices=lambda: SourceKind.choices, initial=SourceKind.PERSON)
-    verdict = TermChoiceField(Verdict, label=_("Verdict"), initial="unassessed")
-    verdict_override_note = forms.CharField(
-        label=_("Why this verdict stands without dated evidence"), required=False, max_length=MAX_NOTE_CHARS,
-        widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"}),
-    )
-    first_appearance_url = forms.URLField(
-        label=_("First appearance (URL)"), required=False, max_length=2000, assume_scheme="https",
-        widget=forms.URLInput(attrs={"dir": "ltr"}),
-    )
-    first_appeared_on = forms.DateField(
-        label=_("First appeared on"), required=False, widget=forms.DateInput(attrs={"type": "date", "dir": "ltr"})
-    )
-    note = forms.CharField(label=_("Notes"), required=False, max_length=MAX_NOTE_CHARS, widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}))
-    version = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
-
-    def __init__(self, *args, instance=None, dated_evidence: bool = False, restoring: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.instance = instance
-        self.dated_evidence = dated_evidence
-        if restoring:
-            self.fields["verdict"].any_term = True
-        if instance is not None:
-            self.fields["verdict"].current = instance.verdict_id
-            source = instance.claimant
-            self.initial.update(
-                statement=instance.statement, language=instance.language, translation=instance.translation,
-                translation_language=instance.translation_language,
-                source_name=source.name if source else "", source_kind=source.kind if source else SourceKind.PERSON,
-                verdict=instance.verdict_id or "unassessed", verdict_override_note=instance.verdict_override_note,
-                first_appearance_url=instance.first_appearance_url, first_appeared_on=instance.first_appeared_on,
-                note=instance.note, version=instance.version,
-            )
-
-    def clean_language(self) -> str:
-        return check_language(self.cleaned_data["language"])
-
-    def clean_translation_language(self) -> str:
-        value = self.cleaned_data["translation_language"]
-        return check_language(value) if value else ""
-
-    def clean(self) -> dict:
-        data = super().clean()
-        if data.get("translation") and not data.get("translation_language"):
-            self.add_error("translation_language", ValidationError(_("Say which language the translation is in."), code="required"))
-        if "verdict" in data:
-            try:
-                check_verdict_evidence(
-                    data["verdict"].slug, dated_evidence=self.dated_evidence, override_note=data.get("verdict_override_note", "")
-                )
-            except ValidationError as error:
-                self.add_error("verdict", error)
-        return data
-
-
-def check_language(value: str) -> str:
-    """A language code as the forms take it (text.check_language_code), or a form error."""
-    try:
-        return textlib.check_language_code(value)
-    except textlib.TextError as exc:
-        raise ValidationError(exc.message, code=exc.code) from None
-
-
-class EvidenceForm(forms.Form):
-    """One evidence item behind a canonical claim's verdict."""
-
-    url = forms.URLField(label=_("Evidence URL"), max_length=2000, assume_scheme="https", widget=forms.URLInput(attrs={"dir": "ltr"}))
-    title = forms.CharField(label=_("Title"), required=False, max_length=500, widget=forms.TextInput(attrs={"dir": "auto"}))
-    published_on = forms.DateField(label=_("Published on"), required=False, widget=forms.DateInput(attrs={"type": "date", "dir": "ltr"}))
-    archived_url = forms.URLField(
-        label=_("Archived copy (URL)"), required=False, max_length=2000, assume_scheme="https", widget=forms.URLInput(attrs={"dir": "ltr"})
-    )
-    checked_on = forms.DateField(label=_("Checked on"), required=False, widget=forms.DateInput(attrs={"type": "date", "dir": "ltr"}))
-    version = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
-
-    def clean_url(self) -> str:
-        return check_link(self.cleaned_data["url"])
-
-    def clean_archived_url(self) -> str:
-        value = self.cleaned_data["archived_url"]
-        return check_link(value) if value else ""
-
-
-def check_link(url: str) -> str:
-    """One http or https link, as evidence links are checked everywhere."""
-    check_evidence([url])
-    return url
-
-
-class LanguageSelect(forms.Select):
-    """Each language named in itself, and marked as such (lang) for screen readers."""
-
-    def create_option(self, name, value, *args, **kwargs):
-        option = super().create_option(name, value, *args, **kwargs)
-        if value:
-            option["attrs"]["lang"] = value
-        return option
-
-
-class PreferencesForm(forms.Form):
-    """A user's interface language and display options (docs/i18n.md)."""
-
-    language = forms.ChoiceField(
-        label=_("Interface language"), required=False, choices=lambda: language_choices(), widget=LanguageSelect
-    )
-    digits = forms.ChoiceField(label=_("Digits in the interface"), choices=Digits.choices, widget=forms.RadioSelect)
-    calendar = forms.ChoiceField(label=_("Dates in the interface"), choices=Calendar.choices, widget=forms.RadioSelect)
-
-
-def language_choices() -> list[tuple[str, str]]:
-    """The interface's languages, each named in itself, after the browser's own choice."""
-    return [("", _("The browser's language")), *((code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES)]
-
-
-MAX_SEARCH_CHARS = 200
-
-
-class SearchForm(forms.Form):
-    """The search page's question: what to look for, in which project, and from which article on."""
-
-    q = forms.CharField(
-        label=_("Search"),
-        max_length=MAX_SEARCH_CHARS,
-        error_messages={
-            "required": _("Type a word or a phrase to search for."),
-            "max_length": _("The search is longer than %(limit_value)d characters. Search for less."),
-        },
-        widget=forms.TextInput(attrs={"type": "search", "dir": "auto"}),
-    )
-    project = forms.ModelChoiceField(
-        label=_("Project"),
-        queryset=Project.objects.all(),
-        required=False,
-        empty_label=_("All projects"),
-        error_messages={"invalid_choice": _("There is no such project. Choose one from the list.")},
-    )
-    after = forms.IntegerField(
-        required=False,
-        min_value=0,
-        max_value=MAX_ID,
-        widget=forms.HiddenInput,
-        error_messages={
-            "invalid": _("There is no such page of results. Start the search again."),
-            "min_value": _("There is no such page of results. Start the search again."),
-            "max_value": _("There is no such page of results. Start the search again."),
-        },
-    )
-
-    def clean_q(self) -> str:
-        query = self.cleaned_data["q"]
-        try:
-            search.query_terms(query)
-        except search.SearchError as refused:
-            raise ValidationError(refused.message, code=refused.code) from None
-        return query
