@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -163,7 +164,11 @@ class ArticleAdmin(AutoDirectionAdmin, SimpleHistoryAdmin):
             uploads = form.cleaned_data["files"]
             too_big = [f.name for f in uploads if f.size > settings.ANNOTATIONS_MAX_IMPORT_BYTES]
             if too_big:
-                form.add_error("files", _("Too large: %(names)s") % {"names": ", ".join(too_big)})
+                form.add_error(
+                    "files",
+                    _("Too large: %(names)s (the limit is %(limit)s per file; load bigger files with the command).")
+                    % {"names": ", ".join(too_big), "limit": filesizeformat(settings.ANNOTATIONS_MAX_IMPORT_BYTES)},
+                )
             else:
                 job = import_jobs.start_import_job(
                     uploads,
