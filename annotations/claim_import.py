@@ -25,6 +25,7 @@ from . import text as textlib
 from .canonical_import import plan_canonical
 from .forms import ClaimForm, GoldForm
 from .importing import ImportRefused, json_objects
+from .importing.readers import where_of
 from .models import LABEL_FIELDS, Article, Claim, GoldClaim, Provenance
 
 
@@ -101,7 +102,8 @@ def plan_rows(name: str, rows: list, *, project=None, canonical_claims=None, pla
             key = _key(article.pk, load.annotator.pk, load.data, load.gold)
             if seen[key] > 0:  # counted, so two identical claims in a backup are both restored
                 seen[key] -= 1
-                plan.skipped.append(f"{where}: already present")
+                # Named by file and row too: a W3C file holds one claim per row, all "claim 1".
+                plan.skipped.append(f"{where_of(name, row)}: {where}: already present")
                 continue
             plan.claims.append(load)
     canonical, skipped, problems = plan_canonical(name, canonical_claims, project=project, planned=plan.claims)

@@ -182,6 +182,11 @@ def test_w3c_annotations_of_another_tool_load_by_url_and_quote(articles, annotat
     assert [c.quote for c in claims] == ["3000 شخص", "۳۰۰۰ نفر", "50٪ زن"]  # the second placed by its quote alone
     assert {c.note for c in claims} == {"رقم يحتاج إلى مصدر"}
     assert {c.annotator for c in claims} == {annotator}  # the creator's nickname
+    again = load(DATA / "w3c-annotations.jsonld", tool="w3c", label_map=LABEL_MAP)
+    # One annotation per row, each its row's "claim 1": the row tells them apart.
+    present = [line for line in again.splitlines() if line.strip().endswith("already present")]
+    assert len(present) == 3 and len(set(present)) == 3 and all("w3c-annotations.jsonld, row " in line for line in present)
+    assert Claim.objects.count() == 3
 
 
 def test_w3c_quote_that_does_not_fit_or_unknown_source_is_refused(articles, annotator, tmp_path):
