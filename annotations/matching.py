@@ -235,6 +235,18 @@ def linked_canonical_ids(*, claims=(), gold=()) -> list[int]:
     )
 
 
+def _spellings(text: str) -> dict[str, str]:
+    """Each folded word of `text` and how `text` itself writes it (its first time): the names a
+    candidate shares are shown as the claim spells them, not in their folded form (ي for ى)."""
+    folded = folding.fold(text)
+    spelled: dict[str, str] = {}
+    for word, start, end in folding.words(folded.text):
+        if word not in spelled:
+            original_start, original_end = folded.original_span(start, end)
+            spelled[word] = text[original_start:original_end]
+    return spelled
+
+
 @dataclass
 class Candidate:
     """A canonical claim suggested for a claim, with its score (0–100) and the reasons to show."""
@@ -322,6 +334,7 @@ def candidates(target, *, limit: int = 5, visible=None, appearances=None) -> lis
     claimant_name = folding.fold(target.source.name).text if target.source_id else ""
     by_kind = {prefix: {key for key in keys if key.startswith(prefix)} for prefix in (NUMBER, ENTITY, WORD)}
     ranked = []
+    spelled = _spellings(f"{target.quote}\n{target.source.name if target.source_id else ''}")
     for pk, canonical in canonicals.items():
         common = shared[pk]
         similarity = max(
@@ -329,7 +342,7 @@ def candidates(target, *, limit: int = 5, visible=None, appearances=None) -> lis
             fuzz.token_set_ratio(mine, _comparable(canonical.translation, canonical.translation_language)) if canonical.translation else 0,
         )
         numbers = sorted(key[2:] for key in common & by_kind[NUMBER])
-        entities = sorted(key[2:] for key in common & by_kind[ENTITY])
+        entities = sorted(spelled.get(key[2:], key[2:]) for key in common & by_kind[ENTITY])
         words = len(common & by_kind[WORD])
         same_claimant = f"{CLAIMANT}{target.source_id}" in common or bool(
             claimant_name and canonical.claimant_id and folding.fold(canonical.claimant.name).text == claimant_name
