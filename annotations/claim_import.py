@@ -97,7 +97,9 @@ def plan_rows(name: str, rows: list, *, project=None, canonical_claims=None, pla
             try:
                 load = _claim(name, row, where, article, claim, users)
             except ImportRefused as exc:
-                plan.problems.append(exc)
+                # Another tool's file (annotations.interop) may say which offset unit to suspect.
+                hint = item.get("offset_hint") if isinstance(item.get("article"), Article) else None
+                plan.problems.append(ImportRefused(exc.file, f"{exc.reason} {hint}", exc.row, exc.code) if hint else exc)
                 continue
             key = _key(article.pk, load.annotator.pk, load.data, load.gold)
             if seen[key] > 0:  # counted, so two identical claims in a backup are both restored

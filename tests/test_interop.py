@@ -100,6 +100,11 @@ def test_doccano_with_astral_text_and_no_unit_is_refused_explaining_the_choice(a
     assert "--offset-unit utf16 or --offset-unit codepoint" in message and "UTF-16 code units" in message
 
 
+def test_doccano_read_in_the_wrong_unit_is_refused_with_a_hint_at_the_unit(articles, annotator):
+    message = refused(DATA / "doccano.jsonl", tool="doccano", label_map=LABEL_MAP, offset_unit="codepoint", annotator="annotator")
+    assert "doccano.jsonl, row 1" in message and "offsets were read as code points: is --offset-unit utf16 right?" in message
+
+
 def test_doccano_without_astral_characters_needs_no_unit(project, annotator, tmp_path):
     text = "قال الوزير\r\nإن 3000 شخص غادروا."
     factories.make_article(text.replace("\r\n", "\n"), project=project)

@@ -166,7 +166,15 @@ class _Placer:
                 claims.append(self._claim(article, raw, unit or "codepoint", span))
             except ValueError as exc:
                 out.append((row, ImportRefused(self.name, f"{span.where}: {exc}", row)))
-        out.append((row, {"article": article, "external_id": article.external_id, "claims": claims}))
+        item = {"article": article, "external_id": article.external_id, "claims": claims}
+        if textlib.has_astral(raw) and any(span.start is not None for span in document.spans):
+            # After an emoji the two units differ: a span the claim checks refuse may be counted in the other.
+            other = "codepoint" if unit == "utf16" else "utf16"
+            item["offset_hint"] = (
+                f"(the text has characters that UTF-16 counts twice and offsets were read as {UNIT_NAMES[unit or 'codepoint']}: "
+                f"is --offset-unit {other} right?)"
+            )
+        out.append((row, item))
         return out
 
     def _claim(self, article: Article, raw: str, unit: str, span: Span) -> dict:
